@@ -1,0 +1,41 @@
+"""Build hook: the wheel ships the built front-end files, never web/ sources or node_modules.
+
+`npm ci` installs exactly the lock file's packages from the npm registry, then
+`npm run build` (web/build.mjs) writes tourbuilder/static/build/. Set
+TOURBUILDER_SKIP_WEB_BUILD=1 to reuse an existing build (e.g. when offline).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class WebBuildHook(BuildHookInterface):
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict) -> None:
+        if self.target_name != "wheel":
+            return
+        root = Path(self.root)
+        web = root / "web"
+        built = root / "tourbuilder" / "static" / "build" / "BUILT"
+        if os.environ.get("TOURBUILDER_SKIP_WEB_BUILD") == "1" and built.exists():
+            return
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError("npm is needed to build tourbuilder's player: install Node.js 18+ (it brings npm)")
+        if not (web / "node_modules" / ".package-lock.json").exists() or _lock_newer(web):
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=web, check=True)
+        subprocess.run([npm, "run", "build", "--silent"], cwd=web, check=True)
+        if not built.exists():
+            raise RuntimeError("the front-end build did not write tourbuilder/static/build/")
+
+
+def _lock_newer(web: Path) -> bool:
+    installed = web / "node_modules" / ".package-lock.json"
+    return (web / "package-lock.json").stat().st_mtime > installed.stat().st_mtime

@@ -1,0 +1,3 @@
+from tourbuilder.cli import main
+
+main()

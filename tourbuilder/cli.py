@@ -1,0 +1,188 @@
+"""The command line: the same core as the web app (store, check, export)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, settings
+from .assets import BuildMissing
+from .check import check_tour, has_errors
+from .model import TourError, tour_json_schema_text
+from .store import Store, StoreError
+
+EXIT_FINDINGS = 1
+EXIT_USER_ERROR = 2
+
+
+class UserError(click.ClickException):
+    """A mistake the user can fix: one clear line on stderr, no traceback."""
+
+    exit_code = EXIT_USER_ERROR
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def data_option(command):
+    """--data on every command: where the database and media live."""
+    return click.option(
+        "--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
+        envvar="TOURBUILDER_DATA", show_envvar=True,
+        help="Folder for the database and media [default: ./instance].",
+    )(command)
+
+
+def friendly_errors(command):
+    """Turn the core's errors into one-line messages."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except TourError as exc:
+            lines = exc.problems if len(exc.problems) > 1 else [str(exc)]
+            if len(exc.problems) > 1:
+                click.echo(f"error: {exc.source or 'the tour'} has {len(exc.problems)} problems:", err=True)
+                for line in lines:
+                    click.echo(f"  - {line}", err=True)
+                sys.exit(EXIT_USER_ERROR)
+            raise UserError(lines[0]) from None
+        except (StoreError, BuildMissing, FileNotFoundError, ValueError) as exc:
+            raise UserError(str(exc).strip("'\"")) from None
+        except ImportError as exc:  # e.g. the export module's own dependency missing
+            raise UserError(str(exc)) from None
+
+    return wrapper
+
+
+def open_store(data: Path | None) -> tuple[Store, dict]:
+    values = settings.resolve({"DATA": str(data) if data else None})
+    return Store.from_settings(values), values
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tourbuilder")
+def cli():
+    """Author interactive 360° tours that are also e-learning modules."""
+
+
+@cli.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--debug/--no-debug", default=False, help="Reload on code changes and show debug pages.")
+@friendly_errors
+def serve(data, host, port, debug):
+    """Run the authoring app (development server; see the README for production)."""
+    from .app import create_app
+
+    app = create_app({"DATA": str(data) if data else None})
+    click.echo(f"tourbuilder {__version__}: data in {app.config['DATA']}, serving http://{host}:{port}/", err=True)
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+@cli.command()
+@data_option
+@click.option("--width", default=4096, show_default=True, type=click.IntRange(512, 16384),
+              help="Width of the painted demo panoramas.")
+@friendly_errors
+def demo(data, width):
+    """Load the demo tour into the store if absent and print its id."""
+    from .demo.loader import load_demo
+
+    store, _ = open_store(data)
+    tour_id, added = load_demo(store, width=width)
+    click.echo(tour_id)
+    click.echo("demo tour added" if added else "demo tour already present", err=True)
+
+
+@cli.command("import")
+@data_option
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@friendly_errors
+def import_(data, path):
+    """Import a tour folder (or a .zip of one) and print its id."""
+    from .importing import import_tour
+
+    store, _ = open_store(data)
+    tour, revision = import_tour(store, path)
+    click.echo(tour.id)
+    click.echo(f"saved as revision {revision}", err=True)
+
+
+@cli.command("list")
+@data_option
+@friendly_errors
+def list_(data):
+    """List the stored tours: id, revision, scenes, languages, title."""
+    store, _ = open_store(data)
+    for summary in store.list_tours():
+        title = next(iter(summary.title.values()), "") if summary.title else ""
+        click.echo(f"{summary.id}\trev {summary.revision}\t{summary.scenes} scenes\t"
+                   f"{','.join(summary.languages)}\t{title}")
+
+
+@cli.command()
+@data_option
+@click.argument("tour")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@friendly_errors
+def check(data, tour, strict):
+    """Check a stored tour (by id) or a tour folder; exit 1 when there are errors."""
+    from .export import load_source
+
+    store, _ = open_store(data)
+    source = load_source(tour, store)
+    findings = check_tour(source.tour)
+    for finding in findings:
+        click.echo(str(finding))
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    click.echo(f"{source.tour.id}: {errors} errors, {warnings} warnings", err=True)
+    if has_errors(findings, strict):
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@data_option
+@click.argument("tour")
+@click.option("--format", "format_", required=True,
+              type=click.Choice(["web", "scorm12", "scorm2004", "folder"]), help="What to make.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="A folder, or a file ending in .zip [default: export/<tour>-<format>.zip].")
+@click.option("--strict", is_flag=True, help="Refuse to export when check finds warnings.")
+@friendly_errors
+def export(data, tour, format_, out, strict):
+    """Export a stored tour (by id) or a tour folder (by path)."""
+    from .export import export_tour
+
+    store, values = open_store(data)
+    if out is None:
+        name = Path(tour).name if Path(tour).is_dir() else tour
+        out = Path(values["EXPORT_DIR"]) / f"{name}-{format_}.zip"
+    report = export_tour(tour, format_, out, store=store, strict=strict)
+    for finding in report.findings:
+        click.echo(f"{finding}", err=True)
+    click.echo(str(report.out))
+    click.echo(f"{report.format}: {report.files} files, {report.bytes / 1e6:.1f} MB", err=True)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def schema(out):
+    """Print the JSON Schema of the tour document."""
+    text = tour_json_schema_text()
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def main() -> None:
+    cli(prog_name="tourbuilder")

@@ -1,0 +1,68 @@
+"""The bundled demo tour "Mercury-free gold processing": its folder and loading it into a store.
+
+The text lives in the repository's tour.yaml, scenes/ and quizzes/ (packaged into
+the wheel as tourbuilder/demo/tour/); the panoramas are painted by painter.py,
+deterministically, when the demo is built.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..importing import import_tour
+from ..store import Store
+from ..tourfolder import TOUR_FILE, read_folder
+
+DEMO_ID = "mercury-free-processing"
+DEMO_WIDTH = 4096
+
+
+def demo_text_folder() -> Path:
+    """tour.yaml, scenes/, quizzes/ of the demo: packaged data, or the source checkout's root."""
+    packaged = Path(__file__).resolve().parent / "tour"
+    if (packaged / TOUR_FILE).is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / TOUR_FILE).is_file():
+        return checkout
+    raise FileNotFoundError("the demo tour's files are missing from this installation: reinstall tourbuilder")
+
+
+def build_demo_folder(out: Path, *, width: int = DEMO_WIDTH) -> Path:
+    """Write the complete demo tour folder (text and painted panoramas) into ``out``."""
+    from .painter import write_demo_media
+
+    source = demo_text_folder()
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source / TOUR_FILE, out / TOUR_FILE)
+    for section in ("scenes", "quizzes"):
+        shutil.copytree(source / section, out / section, dirs_exist_ok=True)
+    scenes = _scenes_without_media(out)
+    write_demo_media(out, scenes, width=width)
+    return out
+
+
+def _scenes_without_media(folder: Path):
+    """The demo's scenes, read before its panoramas exist (the painter needs their hotspots)."""
+    import yaml
+
+    from ..model import Scene
+
+    head = yaml.safe_load((folder / TOUR_FILE).read_text(encoding="utf-8"))
+    return {
+        ident: Scene.model_validate(yaml.safe_load((folder / "scenes" / f"{ident}.yaml").read_text(encoding="utf-8")))
+        for ident in head["scenes"]
+    }
+
+
+def load_demo(store: Store, *, width: int = DEMO_WIDTH) -> tuple[str, bool]:
+    """Put the demo tour into ``store`` unless it is there; return (its id, whether it was added)."""
+    if store.has_tour(DEMO_ID):
+        return DEMO_ID, False
+    with tempfile.TemporaryDirectory(prefix="tourbuilder-demo-") as tmp:
+        folder = build_demo_folder(Path(tmp) / DEMO_ID, width=width)
+        read_folder(folder)  # validate before anything is stored
+        tour, _ = import_tour(store, folder, author="tourbuilder demo")
+    return tour.id, True

@@ -1,0 +1,166 @@
+"""Export as a readable pipeline: load, validate, prepare media, render, package.
+
+Each stage is a function; a target (web, scorm12, ...) supplies the render stage.
+Nothing is written at ``out`` until the whole export has succeeded: the files
+are made in a staging folder beside it and moved into place at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+from ..check import Finding, check_tour, has_errors
+from ..model import Tour, TourError
+from ..store import Store, StoreError
+from ..tourfolder import read_folder
+
+EXPORT_MARKER = ".tourbuilder-export"
+# Already compressed: deflating them again costs time and saves nothing.
+STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".mp3", ".mp4", ".m4a", ".ogg", ".opus", ".webm", ".zip"}
+
+
+class ExportError(RuntimeError):
+    pass
+
+
+@dataclass
+class Source:
+    """A tour and where its media files lie (the store's files, or a tour folder's)."""
+
+    tour: Tour
+    media_path: Callable[[str], Path]
+    origin: str
+
+
+class Target(Protocol):
+    name: str
+    help: str
+
+    def render(self, source: Source, stage: Path) -> None:
+        """Write every file of the export into ``stage``."""
+
+
+@dataclass
+class ExportReport:
+    out: Path
+    format: str
+    files: int
+    bytes: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+# --- stage 1: load -------------------------------------------------------
+
+def load_source(reference: str, store: Store | None) -> Source:
+    """``reference`` is a tour folder's path or a stored tour's id."""
+    path = Path(reference)
+    if path.is_dir():
+        folder = read_folder(path)
+        return Source(folder.tour, folder.media_path, str(path))
+    if store is not None and store.has_tour(reference):
+        tour = store.get_tour(reference)
+        return Source(tour, lambda key: store.media.path(tour.media[key].sha256), f"stored tour {reference}")
+    if os.sep in reference or reference.startswith("."):
+        raise ExportError(f"{reference} is not a folder: give a tour folder or a stored tour's id")
+    raise StoreError(f"no stored tour '{reference}' and no folder of that name: "
+                     "`tourbuilder list` shows the stored tours")
+
+
+# --- stage 2: validate ---------------------------------------------------
+
+def validate(source: Source, strict: bool = False) -> list[Finding]:
+    findings = check_tour(source.tour)
+    if has_errors(findings, strict):
+        problems = [str(f) for f in findings if f.level == "error" or strict]
+        raise TourError(problems, source.origin)
+    return findings
+
+
+# --- stage 3: prepare media ----------------------------------------------
+
+def copy_media(source: Source, stage: Path, folder: str = "media") -> dict[str, str]:
+    """Copy each media file under a content-addressed name; return key -> relative URL."""
+    urls: dict[str, str] = {}
+    (stage / folder).mkdir(parents=True, exist_ok=True)
+    for key, info in source.tour.media.items():
+        name = f"{folder}/{info.sha256[:20]}{Path(key).suffix.lower()}"
+        target = stage / name
+        if not target.exists():
+            shutil.copyfile(source.media_path(key), target)
+        urls[key] = name
+    return urls
+
+
+# --- stage 5: package ----------------------------------------------------
+
+def package(stage: Path, out: Path) -> None:
+    """Move the staged files to ``out``: a .zip file, or a folder."""
+    if out.suffix.lower() == ".zip":
+        _write_zip(stage, out)
+    else:
+        _replace_folder(stage, out)
+
+
+def _write_zip(stage: Path, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp_name, "w") as archive:
+            for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+                name = path.relative_to(stage).as_posix()
+                if name == EXPORT_MARKER:
+                    continue
+                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                info.compress_type = (zipfile.ZIP_STORED if path.suffix.lower() in STORED_SUFFIXES
+                                      else zipfile.ZIP_DEFLATED)
+                with open(path, "rb") as data, archive.open(info, "w") as entry:
+                    shutil.copyfileobj(data, entry, 1 << 20)
+        os.replace(tmp_name, out)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+
+
+def _replace_folder(stage: Path, out: Path) -> None:
+    if out.exists():
+        if not out.is_dir():
+            raise ExportError(f"{out} exists and is not a folder: choose another --out")
+        if any(out.iterdir()) and not (out / EXPORT_MARKER).exists():
+            raise ExportError(f"{out} is not empty and was not made by tourbuilder: choose an empty or new folder")
+    (stage / EXPORT_MARKER).write_text("Made by tourbuilder export; may be replaced by the next export.\n")
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(stage, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- the whole pipeline --------------------------------------------------
+
+def run_export(source: Source, target: Target, out: Path, *, strict: bool = False) -> ExportReport:
+    findings = validate(source, strict)
+    out = Path(out).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+    try:
+        target.render(source, stage)
+        files = [p for p in stage.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        package(stage, out)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+    if out.is_file():
+        size = out.stat().st_size
+    return ExportReport(out=out, format=target.name, files=len(files), bytes=size, findings=findings)

@@ -1,0 +1,28 @@
+"""The web tour: a static folder (index.html, the player, media) for any static web server."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..assets import built
+from .page import render_player_page
+from .pipeline import Source, copy_media
+
+PLAYER_FOLDER = "player"
+
+
+def render_site(source: Source, stage: Path, tracking: str = "none") -> None:
+    """index.html + player/ + media/: the part every web-based target shares."""
+    media_urls = copy_media(source, stage)
+    shutil.copytree(built("player"), stage / PLAYER_FOLDER)
+    html = render_player_page(source.tour, media_urls, asset_base=f"{PLAYER_FOLDER}/", tracking=tracking)
+    (stage / "index.html").write_text(html, encoding="utf-8")
+
+
+class WebTarget:
+    name = "web"
+    help = "A static web tour: open index.html on any static web server."
+
+    def render(self, source: Source, stage: Path) -> None:
+        render_site(source, stage, tracking="none")

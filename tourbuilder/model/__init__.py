@@ -1,0 +1,66 @@
+"""The tour document: typed models, validation messages, migrations and the JSON Schema."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import ValidationError
+
+from .errors import TourError, from_validation_error
+from .migrations import migrate
+from .tour import (
+    SCHEMA_VERSION,
+    Choice,
+    Completion,
+    InfoHotspot,
+    MediaHotspot,
+    MediaInfo,
+    Narration,
+    Pose,
+    Question,
+    Quiz,
+    QuizHotspot,
+    Scene,
+    SceneLinkHotspot,
+    Tour,
+    View,
+    iter_media_refs,
+    iter_texts,
+    normalise_degrees,
+)
+
+
+def load_tour(document: dict, source: str | None = None) -> Tour:
+    """Migrate and validate a tour document (a dict as parsed from JSON or YAML)."""
+    try:
+        return Tour.model_validate(migrate(document))
+    except ValidationError as exc:
+        raise from_validation_error(exc, source) from None
+    except TourError as exc:
+        raise TourError(exc.problems, source) from None
+
+
+def dump_tour(tour: Tour) -> dict:
+    """The JSON-ready document, without defaults that add nothing (stable, readable diffs)."""
+    return tour.model_dump(mode="json", exclude_none=True)
+
+
+def tour_json_schema() -> dict:
+    schema = Tour.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://tourbuilder.invalid/schema/tour-v{SCHEMA_VERSION}.json",
+        **schema,
+    }
+
+
+def tour_json_schema_text() -> str:
+    return json.dumps(tour_json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+__all__ = [
+    "SCHEMA_VERSION", "Choice", "Completion", "InfoHotspot", "MediaHotspot", "MediaInfo",
+    "Narration", "Pose", "Question", "Quiz", "QuizHotspot", "Scene", "SceneLinkHotspot",
+    "Tour", "TourError", "View", "dump_tour", "iter_media_refs", "iter_texts", "load_tour",
+    "migrate", "normalise_degrees", "tour_json_schema", "tour_json_schema_text",
+]

