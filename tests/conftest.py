@@ -17,6 +17,8 @@ from tourbuilder.demo.loader import DEMO_ID, build_demo_folder
 from tourbuilder.importing import import_tour
 from tourbuilder.store import Store
 
+from tests.samples import write_tiny_folder
+
 TEST_WIDTH = 1024
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,52 +73,15 @@ def runner():
 
     class Runner:
         def invoke(self, *args: str):
-            return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+            try:  # click < 8.2 mixes stderr into stdout unless told not to
+                cli_runner = CliRunner(mix_stderr=False)
+            except TypeError:
+                cli_runner = CliRunner()
+            return cli_runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return Runner()
 
 
-def minimal_document(**changes) -> dict:
-    """A small valid tour document; keyword arguments replace top-level keys."""
-    doc = {
-        "schema_version": 1,
-        "id": "tiny",
-        "title": {"mn": "Жижиг аялал", "en": "Tiny tour"},
-        "languages": ["mn", "en"],
-        "start_scene": "yard",
-        "scenes": {
-            "yard": {
-                "title": {"mn": "Хашаа", "en": "Yard"},
-                "panorama": "media/yard.jpg",
-                "hotspots": [
-                    {"id": "to-hall", "kind": "scene", "yaw": 90, "pitch": 0,
-                     "title": {"mn": "Танхим руу", "en": "To the hall"}, "target": "hall"},
-                ],
-            },
-            "hall": {
-                "title": {"mn": "Танхим", "en": "Hall"},
-                "panorama": "media/hall.jpg",
-                "hotspots": [
-                    {"id": "back", "kind": "scene", "yaw": -90, "pitch": 0,
-                     "title": {"mn": "Буцах", "en": "Back"}, "target": "yard"},
-                    {"id": "quiz", "kind": "quiz", "yaw": 0, "pitch": -10,
-                     "title": {"mn": "Сорил", "en": "Quiz"}, "quiz": "final"},
-                ],
-            },
-        },
-        "quizzes": {
-            "final": {
-                "title": {"mn": "Сорил", "en": "Quiz"},
-                "questions": [{
-                    "id": "q1", "kind": "single", "prompt": {"mn": "Мөнгөн ус аюултай юу?", "en": "Is mercury dangerous?"},
-                    "choices": [
-                        {"id": "yes", "text": {"mn": "Тийм", "en": "Yes"}, "correct": True},
-                        {"id": "no", "text": {"mn": "Үгүй", "en": "No"}},
-                    ],
-                }],
-            }
-        },
-        "completion": {"rule": "quiz", "quiz": "final", "pass_mark": 80},
-    }
-    doc.update(changes)
-    return doc
+@pytest.fixture
+def tiny_folder(tmp_path) -> Path:
+    return write_tiny_folder(tmp_path / "tiny")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import minimal_document
+from tests.samples import minimal_document
 
 from tourbuilder.model import (
     SCHEMA_VERSION,

@@ -7,7 +7,7 @@ import io
 import threading
 
 import pytest
-from conftest import minimal_document
+from tests.samples import minimal_document
 
 from tourbuilder.model import MediaInfo, load_tour
 from tourbuilder.store import Store, StoreError

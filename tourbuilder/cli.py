@@ -12,6 +12,7 @@ import click
 from . import __version__, settings
 from .assets import BuildMissing
 from .check import check_tour, has_errors
+from .export.pipeline import ExportError
 from .model import TourError, tour_json_schema_text
 from .store import Store, StoreError
 
@@ -28,13 +29,21 @@ class UserError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
+DATA_HELP = "Folder for the database and media [default: ./instance, or $TOURBUILDER_DATA]."
+
+
 def data_option(command):
-    """--data on every command: where the database and media live."""
-    return click.option(
-        "--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
-        envvar="TOURBUILDER_DATA", show_envvar=True,
-        help="Folder for the database and media [default: ./instance].",
-    )(command)
+    """--data on every command (before or after the command's name): where the database and media live."""
+    return click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, help=DATA_HELP)(command)
+
+
+def chosen_data(data: Path | None) -> str | None:
+    """The command's --data, else the group's --data, else None (environment or default)."""
+    if data is not None:
+        return str(data)
+    group_data = (click.get_current_context().find_root().obj or {}).get("data")
+    return str(group_data) if group_data else None
 
 
 def friendly_errors(command):
@@ -52,7 +61,7 @@ def friendly_errors(command):
                     click.echo(f"  - {line}", err=True)
                 sys.exit(EXIT_USER_ERROR)
             raise UserError(lines[0]) from None
-        except (StoreError, BuildMissing, FileNotFoundError, ValueError) as exc:
+        except (StoreError, ExportError, BuildMissing, FileNotFoundError, ValueError) as exc:
             raise UserError(str(exc).strip("'\"")) from None
         except ImportError as exc:  # e.g. the export module's own dependency missing
             raise UserError(str(exc)) from None
@@ -61,14 +70,17 @@ def friendly_errors(command):
 
 
 def open_store(data: Path | None) -> tuple[Store, dict]:
-    values = settings.resolve({"DATA": str(data) if data else None})
+    values = settings.resolve({"DATA": chosen_data(data)})
     return Store.from_settings(values), values
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tourbuilder")
-def cli():
+@data_option
+@click.pass_context
+def cli(ctx, data):
     """Author interactive 360° tours that are also e-learning modules."""
+    ctx.obj = {"data": data}
 
 
 @cli.command()
@@ -81,7 +93,7 @@ def serve(data, host, port, debug):
     """Run the authoring app (development server; see the README for production)."""
     from .app import create_app
 
-    app = create_app({"DATA": str(data) if data else None})
+    app = create_app({"DATA": chosen_data(data)})
     click.echo(f"tourbuilder {__version__}: data in {app.config['DATA']}, serving http://{host}:{port}/", err=True)
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 

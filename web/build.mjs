@@ -2,12 +2,14 @@
 // SCORM schema files that belong at a package's root, and the font the demo
 // panoramas are painted with. Output: ../tourbuilder/static/build/ (not in git).
 import { build } from "esbuild";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "tourbuilder", "static", "build");
+const final = join(here, "..", "tourbuilder", "static", "build");
+// Build into a fresh folder and swap it in at the end, so a failed build leaves the last good one.
+const out = `${final}.tmp`;
 const modules = join(here, "node_modules");
 
 rmSync(out, { recursive: true, force: true });
@@ -19,7 +21,7 @@ await build({
   minify: true,
   sourcemap: false,
   format: "iife",
-  target: ["es2019", "chrome80", "safari13", "firefox78"],
+  target: ["es2019", "chrome80", "safari15", "firefox78"],
   outdir: join(out, "player"),
   legalComments: "linked",
   logLevel: "warning",
@@ -36,3 +38,5 @@ for (const name of ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"]) {
 cpSync(join(modules, "dejavu-fonts-ttf", "LICENSE"), join(out, "fonts", "LICENSE"));
 
 writeFileSync(join(out, "BUILT"), "Made by web/build.mjs; do not edit.\n");
+rmSync(final, { recursive: true, force: true });
+renameSync(out, final);

@@ -44,9 +44,8 @@ def describe(error: dict) -> str:
     if kind == "union_tag_invalid":
         return (f"{place_of(loc)}: kind {error.get('input', {}).get('kind')!r} is not one of "
                 f"{', '.join(HOTSPOT_KINDS)}")
-    message = error.get("msg", "is not valid")
-    message = message.removeprefix("Value error, ")
-    return f"{place_of(loc)}: {message}"
+    message = error.get("msg", "is not valid").removeprefix("Value error, ")
+    return f"{place_of(loc)}: {message}" if loc else message
 
 
 def from_validation_error(exc: ValidationError, source: str | None = None) -> TourError:

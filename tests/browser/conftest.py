@@ -1,0 +1,95 @@
+"""Real Chromium (Debian's package) driven by Python Playwright, against pages served on loopback.
+
+Every request that leaves loopback is refused and recorded, and console errors
+are collected, so a test can assert that a tour works offline and cleanly.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    "--disable-sync", "--disable-quic",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: `make test` installs Debian's package")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture
+def serve():
+    """serve(folder) -> base URL of a static web server on loopback for that folder."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+class PageWatch:
+    def __init__(self):
+        self.console_errors: list[str] = []
+        self.outside_requests: list[str] = []
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (new context) that refuses non-loopback requests; .watch holds what it saw."""
+    context = browser.new_context(viewport={"width": 1024, "height": 640})
+    watch = PageWatch()
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        scheme = urlparse(route.request.url).scheme
+        if scheme in ("http", "https", "ws", "wss") and host not in LOOPBACK:
+            watch.outside_requests.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and watch.console_errors.append(m.text))
+    page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
+    page.watch = watch
+    yield page
+    context.close()

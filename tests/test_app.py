@@ -1,0 +1,81 @@
+"""The authoring app: tours list, learner preview, media and export downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+from tourbuilder.demo.loader import DEMO_ID
+
+
+def config_of(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="tourbuilder-config">(.*?)</script>', html, re.S)
+    assert match, "the page carries the player config"
+    return json.loads(match.group(1))
+
+
+def test_index_lists_the_demo_tour_with_its_check_status(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'data-tour-id="{DEMO_ID}"' in html
+    assert "Mercury-free gold processing" in html
+    assert "ready" in html
+
+
+def test_preview_serves_the_player_with_the_tour_and_working_media_urls(client):
+    page = client.get(f"/tours/{DEMO_ID}/preview")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<link rel="stylesheet" href="/static/build/player/player.css">' in html
+    config = config_of(html)
+    assert config["tour"]["id"] == DEMO_ID
+    assert config["tracking"] == "none"
+    for key, url in config["media"].items():
+        response = client.get(url)
+        assert response.status_code == 200, key
+        assert response.mimetype == "image/jpeg"
+        assert "immutable" in response.headers["Cache-Control"]
+    assert client.get("/static/build/player/player.js").status_code == 200
+
+
+def test_preview_in_english_sets_the_language(client):
+    html = client.get(f"/tours/{DEMO_ID}/preview?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert config_of(html)["language"] == "en"
+    bad = client.get(f"/tours/{DEMO_ID}/preview?lang=fr")
+    assert bad.status_code == 400
+    assert "no language &#39;fr&#39;" in bad.get_data(as_text=True)
+
+
+def test_unknown_tour_and_media_are_404(client):
+    assert client.get("/tours/nope/preview").status_code == 404
+    assert client.get("/media/" + "0" * 64 + ".jpg").status_code == 404
+    assert client.get("/media/..%2Fsecret").status_code == 404
+
+
+def test_export_downloads_a_zip_for_every_format(client):
+    for format_, expected in (("web", "index.html"), ("scorm12", "imsmanifest.xml"),
+                              ("scorm2004", "imsmanifest.xml"), ("folder", "tour.yaml")):
+        response = client.post(f"/tours/{DEMO_ID}/export", data={"format": format_})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.headers["Content-Disposition"].startswith(f"attachment; filename={DEMO_ID}-{format_}.zip")
+        names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+        assert expected in names
+
+
+def test_export_with_an_unknown_format_is_a_clear_400(client):
+    response = client.post(f"/tours/{DEMO_ID}/export", data={"format": "pdf"})
+    assert response.status_code == 400
+    assert "Unknown export format &#39;pdf&#39;" in response.get_data(as_text=True)
+
+
+def test_config_json_cannot_close_its_script_element(app, demo_store):
+    tour = demo_store.get_tour(DEMO_ID)
+    tour.title["en"] = "</script><script>alert(1)</script>"
+    demo_store.save_tour(tour)
+    html = app.test_client().get(f"/tours/{DEMO_ID}/preview").get_data(as_text=True)
+    assert "</script><script>alert(1)" not in html
+    assert config_of(html)["tour"]["title"]["en"] == "</script><script>alert(1)</script>"

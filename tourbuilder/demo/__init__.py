@@ -1,0 +1,1 @@
+"""The bundled demo tour "Mercury-free gold processing"."""

@@ -1,0 +1,588 @@
+/**
+ * The tour player: scenes, hotspots, dialogs, language, tracking and events.
+ * @module player
+ */
+import { mediaFigure, mediaKind, paragraphs } from "./content.js";
+import { DialogHost } from "./dialogs.js";
+import { el } from "./dom.js";
+import { Emitter } from "./events.js";
+import { HotspotLayer } from "./hotspots.js";
+import { icon } from "./icons.js";
+import { pick, ui, uiLanguage } from "./i18n.js";
+import { quizForm } from "./quiz.js";
+import { Toolbar } from "./toolbar.js";
+import { startTracking } from "./tracking/index.js";
+import { PanoramaViewer } from "./viewer.js";
+
+/** Default player options; `new TourPlayer(root, config, options)` overrides any of them. */
+export const DEFAULT_OPTIONS = {
+  /** Smallest horizontal field of view, degrees (most zoomed in). */
+  minFov: 30,
+  /** Largest horizontal field of view, degrees. */
+  maxFov: 100,
+  /** Cap of the vertical field of view on tall (portrait) screens, degrees. */
+  maxVerticalFov: 120,
+  /** Cap of window.devicePixelRatio for drawing. */
+  maxPixelRatio: 2,
+  /** Degrees an arrow key turns the view (at a 90° field of view). */
+  keyStep: 5,
+  /** Degrees the +/− keys change the field of view. */
+  zoomStep: 5,
+  /** Zoom speed of the mouse wheel (field of view factor per wheel pixel, exponential). */
+  wheelZoomSpeed: 0.0015,
+  /** The window in which to look for the LMS's SCORM API (default: this window). */
+  trackingWindow: null,
+};
+
+/** The view of a scene without `initial_view`. */
+const DEFAULT_VIEW = { yaw: 0, pitch: 0, fov: 90 };
+
+/**
+ * @typedef {Object} HotspotSummary
+ * @property {string} id
+ * @property {string} kind "scene", "info", "media" or "quiz".
+ * @property {string} title The title in the current language (with fallbacks).
+ * @property {number} yaw
+ * @property {number} pitch
+ */
+
+/**
+ * Plays a tour inside an element.
+ *
+ * Events (listen with {@link TourPlayer#on}):
+ * - `ready` {scene}: the first panorama has been drawn;
+ * - `scenechange` {id}: a scene was loaded (its panorama may still be loading);
+ * - `scenedrawn` {id}: a scene's panorama has been drawn;
+ * - `hotspot` {id, kind}: a hotspot was activated;
+ * - `quizfinished` {quiz, scorePercent, passed, earned, total}: a quiz was checked;
+ * - `languagechange` {language};
+ * - `error` {scene, message}: a panorama could not be loaded.
+ *
+ * The root element gets `data-scene` (the current scene id), `data-ready="true"` once
+ * the current scene's panorama is drawn (removed while a scene loads) and
+ * `data-error="true"` when it could not be loaded.
+ */
+export class TourPlayer {
+  /**
+   * @param {HTMLElement} root The player element (`#tourbuilder-player`).
+   * @param {Object} config `{tour, media, tracking, language}` as written by tourbuilder.
+   * @param {Partial<typeof DEFAULT_OPTIONS>} [options]
+   */
+  constructor(root, config, options) {
+    this.root = root;
+    this.options = Object.assign({}, DEFAULT_OPTIONS, options || {});
+    this.config = config;
+    this.tour = config.tour;
+    this.mediaUrls = config.media || {};
+    this.tracking = config.tracking || "none";
+    this.languages = this.tour.languages && this.tour.languages.length ? this.tour.languages : ["mn"];
+    this.language = this.languages.includes(config.language) ? config.language : this.languages[0];
+    this.sceneId = null;
+    this.ready = false;
+    this.visited = new Set();
+    /** Best result of each quiz in this session. */
+    this.quizResults = new Map();
+    this._reported = "";
+    this._finished = false;
+    this._notices = [];
+    this._events = new Emitter();
+
+    this._build();
+    this._startTracking();
+    this.setLanguage(this.language);
+    const start = this.tour.scenes[this.tour.start_scene] ? this.tour.start_scene : Object.keys(this.tour.scenes)[0];
+    this.loadScene(start);
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  /**
+   * Listen to a player event. A `ready` listener added after the player became ready
+   * is called once, soon after being added.
+   * @param {string} event "ready", "scenechange", "scenedrawn", "hotspot", "quizfinished",
+   *   "languagechange" or "error".
+   * @param {function(Object):void} fn Gets the event's detail object.
+   * @returns {this}
+   */
+  on(event, fn) {
+    if (event === "ready" && this.ready) {
+      setTimeout(() => fn({ scene: this._readyScene }), 0);
+      return this;
+    }
+    this._events.on(event, fn);
+    return this;
+  }
+
+  /**
+   * Whether a panorama has been drawn (the `ready` event has happened).
+   * @returns {boolean}
+   */
+  isReady() {
+    return this.ready;
+  }
+
+  /**
+   * Stop listening to a player event.
+   * @param {string} event
+   * @param {function(Object):void} [fn] Without it, every listener of the event is removed.
+   * @returns {this}
+   */
+  off(event, fn) {
+    this._events.off(event, fn);
+    return this;
+  }
+
+  // ---- scenes and view ----------------------------------------------------
+
+  /**
+   * The current scene's id.
+   * @returns {string|null}
+   */
+  getScene() {
+    return this.sceneId;
+  }
+
+  /**
+   * Go to a scene. The promise resolves when its panorama is drawn (true), superseded by
+   * another scene (false), or failed to load (false; a message is shown).
+   * @param {string} id A scene id of the tour.
+   * @param {{yaw?: number, pitch?: number, fov?: number}} [view] The view on arrival
+   *   (default: the scene's initial view).
+   * @returns {Promise<boolean>}
+   */
+  loadScene(id, view) {
+    const scene = this.tour.scenes[id];
+    if (!scene) {
+      console.warn(`tourbuilder: no scene "${id}"`); // eslint-disable-line no-console
+      return Promise.resolve(false);
+    }
+    this.dialogs.close();
+    const focusWasOnHotspot = this.hotspotLayer.contains(document.activeElement);
+    this.sceneId = id;
+    this.visited.add(id);
+    this.root.setAttribute("data-scene", id);
+    this.root.removeAttribute("data-ready");
+    if (this.viewer) {
+      this.root.removeAttribute("data-error");
+      this._setMessage(null);
+    }
+    const arrival = Object.assign({}, DEFAULT_VIEW, scene.initial_view || {}, view || {});
+    this.hotspots.setHotspots(scene.hotspots || [], (spot) => this._describeHotspot(spot), this.language);
+    this._updateTexts();
+    if (focusWasOnHotspot) this.viewerHost.focus({ preventScroll: true });
+    this._events.emit("scenechange", { id });
+    this._updateTracking();
+
+    if (!this.viewer) {
+      this._view = arrival;
+      return Promise.resolve(false);
+    }
+    this.viewer.setView(arrival);
+    this._setLoading(true);
+    const url = this._mediaUrl(scene.panorama);
+    return this.viewer.setPanorama(url, scene.pose).then(
+      (drawn) => {
+        if (!drawn || this.sceneId !== id) return false;
+        this._setLoading(false);
+        this.root.setAttribute("data-ready", "true");
+        this._events.emit("scenedrawn", { id });
+        if (!this.ready) {
+          this.ready = true;
+          this._readyScene = id;
+          this._events.emit("ready", { scene: id });
+          this._events.off("ready");
+        }
+        return true;
+      },
+      () => {
+        if (this.sceneId !== id) return false;
+        this._setLoading(false);
+        this.root.setAttribute("data-error", "true");
+        const message = this._ui("panoramaError", { scene: this._local(scene.title).text || id });
+        this._setMessage("panoramaError", { sceneId: id });
+        this._events.emit("error", { scene: id, message });
+        return false;
+      },
+    );
+  }
+
+  /**
+   * Turn the view. Values are clamped to the zoom range and so that the view stays
+   * within the poles.
+   * @param {number} yaw Degrees, clockwise from above.
+   * @param {number} pitch Degrees above the horizon.
+   * @param {number} [fov] Horizontal field of view, degrees (unchanged when omitted).
+   * @returns {this}
+   */
+  lookAt(yaw, pitch, fov) {
+    const view = { yaw, pitch };
+    if (fov !== undefined) view.fov = fov;
+    if (this.viewer) {
+      this.viewer.setView(view);
+      this.viewer.renderNow();
+    } else {
+      this._view = Object.assign({}, this._view || DEFAULT_VIEW, view);
+    }
+    return this;
+  }
+
+  /**
+   * The current view.
+   * @returns {{yaw: number, pitch: number, fov: number}} Degrees; yaw in [-180, 180),
+   *   fov horizontal.
+   */
+  getView() {
+    if (!this.viewer) return Object.assign({}, this._view || DEFAULT_VIEW);
+    return this.viewer.getView();
+  }
+
+  /**
+   * The current scene's hotspots, in author order.
+   * @returns {HotspotSummary[]}
+   */
+  getHotspots() {
+    const scene = this.tour.scenes[this.sceneId];
+    return ((scene && scene.hotspots) || []).map((spot) => ({
+      id: spot.id,
+      kind: spot.kind,
+      title: this._hotspotTitle(spot).text,
+      yaw: spot.yaw,
+      pitch: spot.pitch,
+    }));
+  }
+
+  /**
+   * Activate a hotspot of the current scene as if it were clicked.
+   * @param {string} id
+   * @returns {boolean} Whether the hotspot exists.
+   */
+  activateHotspot(id) {
+    const scene = this.tour.scenes[this.sceneId];
+    const spot = ((scene && scene.hotspots) || []).find((h) => h.id === id);
+    if (!spot) return false;
+    this._activate(spot, this.hotspots.button(id));
+    return true;
+  }
+
+  // ---- language -----------------------------------------------------------
+
+  /**
+   * Show every text in another of the tour's languages; open dialogs keep theirs.
+   * Sets `document.documentElement.lang`.
+   * @param {string} code A language of the tour.
+   * @returns {boolean} Whether the language is one of the tour's.
+   */
+  setLanguage(code) {
+    if (!this.languages.includes(code)) return false;
+    this.language = code;
+    document.documentElement.lang = code;
+    this._updateTexts();
+    this._events.emit("languagechange", { language: code });
+    return true;
+  }
+
+  /**
+   * The current language.
+   * @returns {string}
+   */
+  getLanguage() {
+    return this.language;
+  }
+
+  // ---- tracking -----------------------------------------------------------
+
+  /**
+   * End the tracking session (the Finish button does this). Idempotent.
+   */
+  finish() {
+    if (this._finished) return;
+    this._finished = true;
+    this.tracker.finish();
+    if (this.toolbar) this.toolbar.disableFinish();
+    this._addNotice("finished");
+  }
+
+  /** Remove the player from its element and free its resources. */
+  destroy() {
+    this.dialogs.close();
+    if (this.viewer) this.viewer.dispose();
+    this.root.textContent = "";
+  }
+
+  // ---- building -----------------------------------------------------------
+
+  _build() {
+    const root = this.root;
+    root.textContent = "";
+    root.classList.add("tb-player");
+    const helpId = "tb-viewer-help";
+    this.toolbarEl = el("header", { class: "tb-toolbar" });
+    this.viewerHost = el("div", {
+      class: "tb-viewer",
+      tabindex: "0",
+      role: "application",
+      "aria-describedby": helpId,
+    });
+    this.hotspotLayer = el("div", { class: "tb-hotspots" });
+    this.loadingEl = el("p", { class: "tb-loading", role: "status", hidden: true });
+    this.messageEl = el("p", { class: "tb-message", role: "alert", hidden: true });
+    this.helpEl = el("p", { id: helpId, class: "tb-visually-hidden" });
+    this.stage = el("div", { class: "tb-stage" }, [this.viewerHost, this.hotspotLayer, this.loadingEl, this.messageEl]);
+    this.noticeArea = el("div", { class: "tb-notices", role: "status" });
+    root.appendChild(this.toolbarEl);
+    root.appendChild(this.stage);
+    root.appendChild(this.helpEl);
+    root.appendChild(this.noticeArea);
+
+    this.toolbar = new Toolbar(this.toolbarEl, {
+      languages: this.languages,
+      onLanguage: (code) => this.setLanguage(code),
+      fullscreenTarget: root,
+      showFinish: this.tracking !== "none",
+      onFinish: () => this.finish(),
+    });
+    this.dialogs = new DialogHost(root, (key, params) => this._ui(key, params), () => this.language);
+    this.hotspots = new HotspotLayer(this.hotspotLayer, {
+      onActivate: (spot, button) => this._activate(spot, button),
+      onFocusOutOfSight: (spot) => this.lookAt(spot.yaw, spot.pitch),
+    });
+    try {
+      this.viewer = new PanoramaViewer({ host: this.viewerHost, pointerArea: this.stage }, this.options, {
+        onRender: () => this.hotspots.place((yaw, pitch) => this.viewer.project(yaw, pitch)),
+      });
+    } catch (err) {
+      this.viewer = null;
+      root.classList.add("tb-player--no-webgl");
+      this.root.setAttribute("data-error", "true");
+      this._setMessage("webglError");
+    }
+  }
+
+  _startTracking() {
+    const { tracker, status } = startTracking(this.tracking, this.options.trackingWindow || window);
+    this.tracker = tracker;
+    this.trackingStatus = status;
+    if (status === "no-lms") this._addNotice("noLms");
+    if (status === "lms-failed") this._addNotice("lmsFailed");
+  }
+
+  // ---- texts --------------------------------------------------------------
+
+  /** An interface string in the current language. */
+  _ui(key, params) {
+    return ui(uiLanguage(this.language), key, params);
+  }
+
+  /** A tour text in the current language (with fallbacks). */
+  _local(map) {
+    return pick(map, this.language, this.languages);
+  }
+
+  _hotspotTitle(spot) {
+    const own = this._local(spot.title);
+    if (own.text || spot.kind !== "scene") return own;
+    const target = this.tour.scenes[spot.target];
+    return target ? this._local(target.title) : own;
+  }
+
+  _describeHotspot(spot) {
+    const label = this._hotspotTitle(spot);
+    const name = spot.kind === "scene" ? this._ui("goTo", { title: label.text }) : label.text;
+    return { label, name };
+  }
+
+  _updateTexts() {
+    const lang = this.language;
+    const scene = this.tour.scenes[this.sceneId];
+    const tourTitle = this._local(this.tour.title);
+    const sceneTitle = scene ? this._local(scene.title) : { text: "", lang };
+    this.toolbar.update({ lang, tourTitle, sceneTitle, ui: (key) => this._ui(key) });
+    this.viewerHost.setAttribute("aria-label", this._ui("viewerLabel", { scene: sceneTitle.text }));
+    this.helpEl.textContent = this._ui("viewerHelp");
+    this.loadingEl.textContent = this._ui("loading");
+    if (this._message) this._renderMessage();
+    for (const notice of this._notices) notice.text.textContent = this._ui(notice.key);
+    for (const closer of this.noticeArea.querySelectorAll(".tb-notice__close")) {
+      closer.setAttribute("aria-label", this._ui("close"));
+    }
+    if (scene) this.hotspots.updateTexts((spot) => this._describeHotspot(spot), lang);
+    document.title = [sceneTitle.text, tourTitle.text].filter(Boolean).join(" — ");
+  }
+
+  _setLoading(on) {
+    this.loadingEl.hidden = !on;
+  }
+
+  /** Show (or with null, hide) the error message of a key; kept up to date on language changes. */
+  _setMessage(key, extra) {
+    this._message = key ? Object.assign({ key }, extra || {}) : null;
+    this._renderMessage();
+  }
+
+  _renderMessage() {
+    const message = this._message;
+    if (!message) {
+      this.messageEl.hidden = true;
+      this.messageEl.textContent = "";
+      return;
+    }
+    const params = {};
+    if (message.sceneId) {
+      const scene = this.tour.scenes[message.sceneId];
+      params.scene = (scene && this._local(scene.title).text) || message.sceneId;
+    }
+    this.messageEl.textContent = this._ui(message.key, params);
+    this.messageEl.hidden = false;
+  }
+
+  /** A plain, dismissable notice at the bottom (kept translated). */
+  _addNotice(key) {
+    const text = el("span", { text: this._ui(key) });
+    const close = el("button", { type: "button", class: "tb-notice__close", "aria-label": this._ui("close") }, [icon("close")]);
+    const box = el("p", { class: "tb-notice", "data-notice": key }, [text, close]);
+    const notice = { key, text, box };
+    close.addEventListener("click", () => {
+      box.remove();
+      this._notices = this._notices.filter((n) => n !== notice);
+      this.viewerHost.focus({ preventScroll: true });
+    });
+    this._notices.push(notice);
+    this.noticeArea.appendChild(box);
+  }
+
+  _mediaUrl(key) {
+    return Object.prototype.hasOwnProperty.call(this.mediaUrls, key) ? this.mediaUrls[key] : key;
+  }
+
+  // ---- hotspots -----------------------------------------------------------
+
+  _activate(spot, button) {
+    this._events.emit("hotspot", { id: spot.id, kind: spot.kind });
+    if (spot.kind === "scene") {
+      this.loadScene(spot.target, spot.arrival || undefined);
+    } else if (spot.kind === "info") {
+      this._openInfo(spot, button);
+    } else if (spot.kind === "media") {
+      this._openMedia(spot, button);
+    } else if (spot.kind === "quiz") {
+      this.openQuiz(spot.quiz, button);
+    }
+  }
+
+  _openInfo(spot, button) {
+    const lang = this.language;
+    const title = this._hotspotTitle(spot);
+    const content = paragraphs(this._local(spot.text), lang);
+    if (spot.image) {
+      content.push(
+        mediaFigure({
+          url: this._mediaUrl(spot.image),
+          kind: "image",
+          alt: title.text,
+          caption: null,
+          pageLang: lang,
+          errorText: this._ui("mediaError"),
+        }),
+      );
+    }
+    this.dialogs.open({ title, content, kind: "info", returnFocus: button });
+  }
+
+  _openMedia(spot, button) {
+    const title = this._hotspotTitle(spot);
+    const caption = this._local(spot.caption);
+    const info = (this.tour.media || {})[spot.media] || {};
+    const figure = mediaFigure({
+      url: this._mediaUrl(spot.media),
+      kind: mediaKind(spot.media, info.type),
+      alt: caption.text || title.text,
+      caption,
+      pageLang: this.language,
+      errorText: this._ui("mediaError"),
+    });
+    this.dialogs.open({ title, content: [figure], kind: "media", returnFocus: button });
+  }
+
+  /**
+   * Open a quiz in a dialog.
+   * @param {string} quizId A quiz id of the tour.
+   * @param {HTMLElement} [returnFocus] Gets the focus when the dialog closes.
+   * @returns {boolean} Whether the quiz exists.
+   */
+  openQuiz(quizId, returnFocus) {
+    const quiz = (this.tour.quizzes || {})[quizId];
+    if (!quiz) {
+      console.warn(`tourbuilder: no quiz "${quizId}"`); // eslint-disable-line no-console
+      return false;
+    }
+    const form = quizForm({
+      quiz,
+      lang: this.language,
+      languages: this.languages,
+      passMark: this._passMark(),
+      text: (key, params) => this._ui(key, params),
+      onChecked: (result) => this._quizChecked(quizId, result),
+    });
+    this.dialogs.open({ title: this._local(quiz.title), content: [form], kind: "quiz", returnFocus });
+    return true;
+  }
+
+  // ---- completion and tracking -------------------------------------------
+
+  _completion() {
+    return this.tour.completion || {};
+  }
+
+  _passMark() {
+    const mark = this._completion().pass_mark;
+    return typeof mark === "number" ? mark : 80;
+  }
+
+  /** The quiz whose result counts for the tour: completion.quiz, else the first quiz. */
+  _trackedQuiz() {
+    return this._completion().quiz || Object.keys(this.tour.quizzes || {})[0] || null;
+  }
+
+  _quizChecked(quizId, result) {
+    const summary = {
+      scorePercent: result.scorePercent,
+      passed: result.passed,
+      earned: result.earned,
+      total: result.total,
+    };
+    const best = this.quizResults.get(quizId);
+    if (!best || summary.scorePercent >= best.scorePercent) this.quizResults.set(quizId, summary);
+    this._events.emit("quizfinished", Object.assign({ quiz: quizId }, summary));
+    this._updateTracking();
+  }
+
+  _visitsDone() {
+    const total = Object.keys(this.tour.scenes).length;
+    const share = typeof this._completion().visit_share === "number" ? this._completion().visit_share : 1;
+    return total === 0 || this.visited.size / total >= share - 1e-9;
+  }
+
+  /**
+   * Tell the tracker what changed, following the completion rule: "quiz" reports the
+   * best result of the tracked quiz; "visit" reports completion once enough scenes were
+   * seen; "visit_and_quiz" reports a failed quiz at once and a passed one when the
+   * scenes have been seen too.
+   */
+  _updateTracking() {
+    if (this._finished || !this.tracker) return;
+    const rule = this._completion().rule || "quiz";
+    const result = this.quizResults.get(this._trackedQuiz());
+    let report = null;
+    if (rule === "visit") {
+      if (this._visitsDone()) report = { completed: true };
+    } else if (result) {
+      if (rule === "quiz" || !result.passed || this._visitsDone()) report = { quiz: result };
+    }
+    if (!report) return;
+    const key = JSON.stringify(report);
+    if (key === this._reported) return;
+    this._reported = key;
+    if (report.completed) this.tracker.reportCompleted();
+    else this.tracker.reportQuiz(report.quiz);
+  }
+}

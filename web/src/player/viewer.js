@@ -1,0 +1,362 @@
+/**
+ * The 360° picture: a three.js renderer that draws an equirectangular photo
+ * on the inside of a sphere around the camera, and the camera controls
+ * (drag, pinch, wheel, keys). It draws only when something changed.
+ * @module viewer
+ */
+import {
+  Color,
+  Group,
+  Mesh,
+  MeshBasicMaterial,
+  PerspectiveCamera,
+  SRGBColorSpace,
+  Scene,
+  SphereGeometry,
+  TextureLoader,
+  Vector3,
+  WebGLRenderer,
+} from "three";
+import { DEG2RAD, clamp, direction, verticalFov, wrapYaw } from "./angles.js";
+
+/** Radius of the panorama sphere (three.js units; the camera is at its centre). */
+const SPHERE_RADIUS = 10;
+
+/**
+ * @typedef {Object} View
+ * @property {number} yaw Degrees, [-180, 180), clockwise from above.
+ * @property {number} pitch Degrees above the horizon.
+ * @property {number} fov Horizontal field of view, degrees.
+ */
+
+/**
+ * @typedef {Object} ViewerOptions
+ * @property {number} minFov Smallest horizontal field of view (most zoomed in).
+ * @property {number} maxFov Largest horizontal field of view.
+ * @property {number} maxVerticalFov The vertical field of view never exceeds this (tall phone screens).
+ * @property {number} maxPixelRatio Cap of devicePixelRatio.
+ * @property {number} keyStep Degrees an arrow key turns at a 90° field of view.
+ * @property {number} zoomStep Degrees a +/− key zooms.
+ * @property {number} wheelZoomSpeed Field of view factor per wheel pixel.
+ */
+
+/** Draws a panorama and lets the person look around. */
+export class PanoramaViewer {
+  /**
+   * @param {Object} parts
+   * @param {HTMLElement} parts.host The element the canvas fills; it gets the keyboard controls and
+   *   should be focusable (tabindex="0") with an accessible name.
+   * @param {HTMLElement} parts.pointerArea The element that receives drags (the canvas and the
+   *   hotspot overlay); drags that start on a `<button>` are left to the button.
+   * @param {ViewerOptions} options
+   * @param {Object} [callbacks]
+   * @param {function(View):void} [callbacks.onViewChange] Called when the view changed.
+   * @param {function():void} [callbacks.onRender] Called after each drawing, e.g. to place hotspots.
+   * @throws {Error} When WebGL is not available.
+   */
+  constructor(parts, options, callbacks) {
+    this.host = parts.host;
+    this.pointerArea = parts.pointerArea;
+    this.options = options;
+    this.callbacks = callbacks || {};
+    this.yaw = 0;
+    this.pitch = 0;
+    this.fov = 90;
+    this.width = 1;
+    this.height = 1;
+    this._frame = 0;
+    this._loadToken = 0;
+    this._pointers = new Map();
+    this._pinch = null;
+    this._vector = new Vector3();
+    this._forward = new Vector3();
+
+    this.renderer = new WebGLRenderer({ antialias: false, alpha: false, powerPreference: "default" });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, options.maxPixelRatio));
+    this.canvas = this.renderer.domElement;
+    this.canvas.className = "tb-canvas";
+    this.canvas.setAttribute("aria-hidden", "true");
+    this.host.appendChild(this.canvas);
+
+    this.scene = new Scene();
+    this.scene.background = new Color(0x15181c);
+    this.camera = new PerspectiveCamera(60, 1, 0.1, 100);
+    this.camera.rotation.order = "YXZ";
+
+    const geometry = new SphereGeometry(SPHERE_RADIUS, 64, 32);
+    // Seen from inside, a sphere's texture is mirrored: flip x. Then column u of the picture
+    // lies at three.js azimuth (u·360°) measured from +x towards +z; the inner rotation turns
+    // the picture's centre (u = 0.5) to -z, i.e. world yaw 0, and u = 0.75 to +x (yaw +90).
+    geometry.scale(-1, 1, 1);
+    this.material = new MeshBasicMaterial({ toneMapped: false, depthWrite: false });
+    this.mesh = new Mesh(geometry, this.material);
+    this.mesh.rotation.y = -Math.PI / 2;
+    this.mesh.visible = false;
+    this.poseGroup = new Group();
+    this.poseGroup.rotation.order = "YXZ";
+    this.poseGroup.add(this.mesh);
+    this.scene.add(this.poseGroup);
+
+    this._bindEvents();
+    this._measure();
+  }
+
+  /**
+   * Show a panorama. The old one is hidden at once; the promise settles when
+   * the new one has been drawn (or failed to load). A later call wins over an earlier one:
+   * the earlier promise then resolves with `false`.
+   * @param {string} url The picture's address.
+   * @param {{heading?: number, pitch?: number, roll?: number}} [pose] Where the picture's centre faces.
+   * @returns {Promise<boolean>} true when this picture is now drawn.
+   */
+  setPanorama(url, pose) {
+    const token = ++this._loadToken;
+    this.mesh.visible = false;
+    this.setPose(pose);
+    this.renderNow();
+    return new Promise((resolve, reject) => {
+      const loader = new TextureLoader();
+      loader.load(
+        url,
+        (texture) => {
+          if (token !== this._loadToken) {
+            texture.dispose();
+            resolve(false);
+            return;
+          }
+          texture.colorSpace = SRGBColorSpace;
+          const old = this.material.map;
+          this.material.map = texture;
+          this.material.needsUpdate = true;
+          this.mesh.visible = true;
+          if (old) old.dispose();
+          this.renderNow();
+          resolve(true);
+        },
+        undefined,
+        () => {
+          if (token !== this._loadToken) resolve(false);
+          else reject(new Error(`could not load ${url}`));
+        },
+      );
+    });
+  }
+
+  /**
+   * Turn the sphere so that the picture's centre faces world (heading, pitch), rolled by roll.
+   * Positive roll turns the picture clockwise as seen by the viewer facing its centre.
+   * @param {{heading?: number, pitch?: number, roll?: number}} [pose] Degrees.
+   */
+  setPose(pose) {
+    const p = pose || {};
+    this.poseGroup.rotation.set((p.pitch || 0) * DEG2RAD, -(p.heading || 0) * DEG2RAD, -(p.roll || 0) * DEG2RAD);
+    this.requestRender();
+  }
+
+  /**
+   * Look in a direction. Values are clamped: fov into [minFov, maxFov], pitch so the view
+   * does not pass the poles.
+   * @param {Partial<View>} view Missing parts keep their value.
+   */
+  setView(view) {
+    if (view.fov !== undefined && Number.isFinite(view.fov)) {
+      this.fov = clamp(view.fov, this.options.minFov, this.options.maxFov);
+    }
+    if (view.yaw !== undefined && Number.isFinite(view.yaw)) this.yaw = wrapYaw(view.yaw);
+    if (view.pitch !== undefined && Number.isFinite(view.pitch)) this.pitch = view.pitch;
+    this._applyLimits();
+    this.requestRender();
+    if (this.callbacks.onViewChange) this.callbacks.onViewChange(this.getView());
+  }
+
+  /**
+   * The current view.
+   * @returns {View}
+   */
+  getView() {
+    return { yaw: this.yaw, pitch: this.pitch, fov: this.fov };
+  }
+
+  /**
+   * Where a world direction appears on the canvas.
+   * @param {number} yaw Degrees.
+   * @param {number} pitch Degrees.
+   * @returns {{x: number, y: number, onScreen: boolean}} CSS pixels from the canvas's top left;
+   *   onScreen is false when the point is behind the camera or outside the canvas.
+   */
+  project(yaw, pitch) {
+    const [x, y, z] = direction(yaw, pitch);
+    this.camera.getWorldDirection(this._forward);
+    const inFront = this._forward.x * x + this._forward.y * y + this._forward.z * z > 0.01;
+    this._vector.set(x, y, z).project(this.camera);
+    const sx = ((this._vector.x + 1) / 2) * this.width;
+    const sy = ((1 - this._vector.y) / 2) * this.height;
+    const onScreen = inFront && sx >= 0 && sx <= this.width && sy >= 0 && sy <= this.height;
+    return { x: sx, y: sy, onScreen };
+  }
+
+  /** Ask for a drawing at the next animation frame (several asks make one drawing). */
+  requestRender() {
+    if (this._frame) return;
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      this.renderNow();
+    });
+  }
+
+  /** Draw now. */
+  renderNow() {
+    if (this._frame) {
+      cancelAnimationFrame(this._frame);
+      this._frame = 0;
+    }
+    this._updateCamera();
+    this.renderer.render(this.scene, this.camera);
+    if (this.callbacks.onRender) this.callbacks.onRender();
+  }
+
+  /** Re-read the host's size (called automatically when it changes). */
+  resize() {
+    this._measure();
+    this._applyLimits();
+    this.renderNow();
+  }
+
+  /** Stop listening and free the GPU memory. */
+  dispose() {
+    this._loadToken += 1;
+    if (this._frame) cancelAnimationFrame(this._frame);
+    for (const [target, type, fn, opts] of this._listeners) target.removeEventListener(type, fn, opts);
+    if (this._observer) this._observer.disconnect();
+    if (this.material.map) this.material.map.dispose();
+    this.material.dispose();
+    this.mesh.geometry.dispose();
+    this.renderer.dispose();
+    this.canvas.remove();
+  }
+
+  /** The vertical field of view the camera really uses. */
+  _verticalFov() {
+    return Math.min(verticalFov(this.fov, this.width / this.height), this.options.maxVerticalFov);
+  }
+
+  _applyLimits() {
+    const limit = Math.max(0, 90 - this._verticalFov() / 2);
+    this.pitch = clamp(this.pitch, -limit, limit);
+  }
+
+  _updateCamera() {
+    this.camera.aspect = this.width / this.height;
+    this.camera.fov = this._verticalFov();
+    this.camera.rotation.set(this.pitch * DEG2RAD, -this.yaw * DEG2RAD, 0);
+    this.camera.updateProjectionMatrix();
+    this.camera.updateMatrixWorld();
+  }
+
+  _measure() {
+    const rect = this.host.getBoundingClientRect();
+    this.width = Math.max(1, Math.round(rect.width));
+    this.height = Math.max(1, Math.round(rect.height));
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, this.options.maxPixelRatio));
+    this.renderer.setSize(this.width, this.height, false);
+  }
+
+  /** Degrees the view turns for one CSS pixel of drag (the picture follows the finger). */
+  _degreesPerPixel() {
+    return this._verticalFov() / this.height;
+  }
+
+  _bindEvents() {
+    this._listeners = [];
+    const listen = (target, type, fn, opts) => {
+      target.addEventListener(type, fn, opts);
+      this._listeners.push([target, type, fn, opts]);
+    };
+    const area = this.pointerArea;
+    listen(area, "pointerdown", (e) => this._onPointerDown(e));
+    listen(area, "pointermove", (e) => this._onPointerMove(e));
+    listen(area, "pointerup", (e) => this._onPointerUp(e));
+    listen(area, "pointercancel", (e) => this._onPointerUp(e));
+    listen(area, "wheel", (e) => this._onWheel(e), { passive: false });
+    listen(this.host, "keydown", (e) => this._onKey(e));
+    listen(this.canvas, "webglcontextlost", (e) => e.preventDefault());
+    listen(this.canvas, "webglcontextrestored", () => this.requestRender());
+    if (typeof ResizeObserver === "function") {
+      this._observer = new ResizeObserver(() => this.resize());
+      this._observer.observe(this.host);
+    } else {
+      listen(window, "resize", () => this.resize());
+    }
+  }
+
+  _onPointerDown(e) {
+    if (e.pointerType === "mouse" && e.button !== 0) return;
+    if (e.target instanceof Element && e.target.closest("button, a, input, select, textarea")) return;
+    this._pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    try {
+      this.pointerArea.setPointerCapture(e.pointerId);
+    } catch (err) {
+      // Capture is a comfort only.
+    }
+    if (document.activeElement !== this.host) this.host.focus({ preventScroll: true });
+    this._startPinch();
+    e.preventDefault();
+  }
+
+  _onPointerMove(e) {
+    const last = this._pointers.get(e.pointerId);
+    if (!last) return;
+    const dx = e.clientX - last.x;
+    const dy = e.clientY - last.y;
+    last.x = e.clientX;
+    last.y = e.clientY;
+    if (this._pinch && this._pointers.size >= 2) {
+      const distance = this._pinchDistance();
+      if (distance > 0) this.setView({ fov: (this._pinch.fov * this._pinch.distance) / distance });
+      return;
+    }
+    const perPixel = this._degreesPerPixel();
+    // Grab-and-drag: moving the finger right pulls the picture right, so the view turns left.
+    this.setView({ yaw: this.yaw - dx * perPixel, pitch: this.pitch + dy * perPixel });
+  }
+
+  _onPointerUp(e) {
+    if (!this._pointers.delete(e.pointerId)) return;
+    this._startPinch();
+  }
+
+  _startPinch() {
+    this._pinch = this._pointers.size >= 2 ? { distance: this._pinchDistance(), fov: this.fov } : null;
+  }
+
+  _pinchDistance() {
+    const [a, b] = Array.from(this._pointers.values());
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  }
+
+  _onWheel(e) {
+    e.preventDefault();
+    const pixels = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * 400 : e.deltaY;
+    this.setView({ fov: this.fov * Math.exp(clamp(pixels, -200, 200) * this.options.wheelZoomSpeed) });
+  }
+
+  _onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const turn = (this.options.keyStep * this.fov) / 90;
+    const zoom = this.options.zoomStep;
+    const actions = {
+      ArrowLeft: () => this.setView({ yaw: this.yaw - turn }),
+      ArrowRight: () => this.setView({ yaw: this.yaw + turn }),
+      ArrowUp: () => this.setView({ pitch: this.pitch + turn }),
+      ArrowDown: () => this.setView({ pitch: this.pitch - turn }),
+      "+": () => this.setView({ fov: this.fov - zoom }),
+      "=": () => this.setView({ fov: this.fov - zoom }),
+      "-": () => this.setView({ fov: this.fov + zoom }),
+      _: () => this.setView({ fov: this.fov + zoom }),
+    };
+    const action = actions[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  }
+}
