@@ -152,3 +152,34 @@ def test_the_console_script_runs_as_a_real_process(tmp_path, tiny_folder):
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: ")
+
+
+def test_serve_runs_the_app_on_the_given_port(tmp_path, tiny_folder):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = tmp_path / "d"
+    subprocess.run([sys.executable, "-m", "tourbuilder", "--data", str(data), "import", str(tiny_folder)],
+                   check=True, capture_output=True, timeout=60)
+    server = subprocess.Popen([sys.executable, "-m", "tourbuilder", "serve", "--data", str(data),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert 'data-tour-id="tiny"' in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -143,3 +143,17 @@ def test_the_store_reopens_with_its_data(data_dir):
     again = Store(url, data_dir / "media")
     assert again.get_tour("tiny").title["mn"] == "Жижиг аялал"
     again.close()
+
+
+def test_the_order_of_scenes_and_quizzes_survives_storage(store):
+    doc = minimal_document()
+    doc["scenes"] = {"zeta": doc["scenes"]["yard"], "alpha": doc["scenes"]["hall"]}
+    doc["start_scene"] = "zeta"
+    doc["scenes"]["zeta"]["hotspots"][0]["target"] = "alpha"
+    doc["scenes"]["alpha"]["hotspots"][0]["target"] = "zeta"
+    doc["scenes"]["zeta"]["panorama"], doc["scenes"]["alpha"]["panorama"] = "media/yard.jpg", "media/hall.jpg"
+    tour = load_tour(doc)
+    for key, data in (("media/yard.jpg", YARD), ("media/hall.jpg", HALL)):
+        tour.media[key] = MediaInfo(sha256=store.media.add_bytes(data), type="image/jpeg", size=len(data))
+    store.save_tour(tour)
+    assert list(store.get_tour("tiny").scenes) == ["zeta", "alpha"]

@@ -134,7 +134,8 @@ def list_(data):
     """List the stored tours: id, revision, scenes, languages, title."""
     store, _ = open_store(data)
     for summary in store.list_tours():
-        title = next(iter(summary.title.values()), "") if summary.title else ""
+        default = summary.languages[0] if summary.languages else None
+        title = summary.title.get(default) or next(iter(summary.title.values()), "")
         click.echo(f"{summary.id}\trev {summary.revision}\t{summary.scenes} scenes\t"
                    f"{','.join(summary.languages)}\t{title}")
 

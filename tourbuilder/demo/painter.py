@@ -196,16 +196,6 @@ def _planar(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(np.asarray(image, dtype=F32), -1, 0))
 
 
-def _take(planes: np.ndarray, iy: np.ndarray, ix: np.ndarray) -> np.ndarray:
-    """Nearest lookup in planar (c, h, w) data at in-range integer coordinates -> (..., c)."""
-    c, _, w = planes.shape
-    flat = iy * w + ix
-    out = np.empty(flat.shape + (c,), dtype=F32)
-    for k in range(c):
-        out[..., k] = planes[k].reshape(-1).take(flat)
-    return out
-
-
 def _bilinear(planes: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:
     """Bilinear lookup in planar (c, h, w) data at float pixel coordinates (clamped) -> (..., c)."""
     c, h, w = planes.shape
@@ -578,13 +568,15 @@ def _room_columns(theme: _Theme, g: _Grid):
 def _paint_room(theme: _Theme, g: _Grid, rng: np.random.Generator, stations: list[_Station]) -> np.ndarray:
     _, _, ceil = theme.room
     eye = theme.eye
-    out = np.empty((g.height, g.width, 3), dtype=F32)
+    out = np.zeros((g.height, g.width, 3), dtype=F32)
     rho, along, light = _room_columns(theme, g)
     h_top = (ceil - eye) / rho  # tan(pitch) of the wall's top edge, per column
     h_bot = -eye / rho  # ... and of its foot
     tp = g.tp
-    ceil_rows = g.rows_where(tp > h_top.min())
-    floor_rows = g.rows_where(tp < h_bot.max())
+    # tan(pitch) changes by this much from one row to the next: edges are blended over it
+    step = (g.pixel_angle / np.cos(g.pitch) ** 2).astype(F32)
+    ceil_rows = g.rows_where((tp > 0) & (tp + 2 * step > h_top.min()))
+    floor_rows = g.rows_where((tp < 0) & (tp - 2 * step < h_bot.max()))
     wall_rows = g.rows_where((tp >= h_bot.min()) & (tp <= h_top.max()))
     wall_tex, wall_ppm, period = _wall_texture(theme, rng)
     fmap = _floor_map(theme, rng, stations)
@@ -609,13 +601,19 @@ def _paint_room(theme: _Theme, g: _Grid, rng: np.random.Generator, stations: lis
     # walls at full resolution
     rows = wall_rows
     y = rho[None, :] * tp[rows, None] + eye  # height above the floor
-    iy = np.clip(((ceil - y) * wall_ppm).astype(np.int32), 0, wall_tex.shape[1] - 1)
-    ix = (np.mod(along, period) * wall_ppm).astype(np.int32) % wall_tex.shape[2]
-    wall = _take(wall_tex, iy, np.broadcast_to(ix[None, :], iy.shape))
+    fx = np.mod(along, period) * wall_ppm - 0.5  # the texture holds one period plus a wrapped column
+    wall = _bilinear(wall_tex, (ceil - y) * wall_ppm - 0.5, np.broadcast_to(fx[None, :], y.shape))
     wall *= light[None, :, None]
-    mask = (tp[rows, None] >= h_bot[None, :]) & (tp[rows, None] <= h_top[None, :])
+    # how much of each pixel the wall covers: 1 inside, fading over one pixel at its top and foot
+    t_rows = tp[rows, None]
+    inv_step = 1.0 / step[rows, None]
+    cover = np.clip(0.5 + np.minimum(t_rows - h_bot[None, :], h_top[None, :] - t_rows) * inv_step, 0.0, 1.0)
     region = out[rows]
-    region[mask] = wall[mask]
+    full = cover >= 1.0
+    region[full] = wall[full]
+    edge = (cover > 0.0) & ~full
+    c = cover[edge][:, None]
+    region[edge] = region[edge] * (1.0 - c) + wall[edge] * c
     return out
 
 
@@ -683,6 +681,7 @@ def _wall_texture(theme: _Theme, rng: np.random.Generator) -> tuple[np.ndarray, 
     tex *= (1.0 - 0.1 * np.exp(-y / 0.6))[:, None, None]  # dirt near the floor
     # less light reaches the wall's foot and top (ambient occlusion)
     tex *= (1.0 - 0.28 * np.exp(-y / 0.35) - 0.22 * np.exp(-(ceil - y) / 0.5))[:, None, None]
+    tex = np.concatenate([tex, tex[:, :1]], axis=1)  # a wrapped column, for bilinear lookups
     return _planar(tex), ppm, period
 
 
@@ -710,7 +709,7 @@ def _sky_colour(theme: _Theme, g: _Grid, rng: np.random.Generator, sun_yaw: floa
 
 
 def _paint_outdoor(theme: _Theme, g: _Grid, rng: np.random.Generator, stations: list[_Station]) -> np.ndarray:
-    out = np.empty((g.height, g.width, 3), dtype=F32)
+    out = np.zeros((g.height, g.width, 3), dtype=F32)
     horizon = g.height // 2
     sky_rows, ground_rows = slice(0, horizon), slice(horizon, g.height)
     sun_yaw = _free_direction(stations, -150.0)
@@ -728,7 +727,7 @@ def _paint_outdoor(theme: _Theme, g: _Grid, rng: np.random.Generator, stations: 
     for height, colour, slope_k, haze_k in ((np.maximum(far, 0.6), theme.hills_far, 0.25, 0.35),
                                              (np.maximum(near, 0.0), theme.hills_near, 0.2, 0.12)):
         top = np.tan(np.radians(height)).astype(F32)
-        rows = g.rows_where((g.tp > 0) & (g.tp < top.max()))
+        rows = g.rows_where((g.tp > 0) & (g.tp < top.max() + 2 * g.pixel_angle))
         if rows.stop <= rows.start:
             continue
         hp = g.tp[rows][:, None]
@@ -736,9 +735,10 @@ def _paint_outdoor(theme: _Theme, g: _Grid, rng: np.random.Generator, stations: 
         col = _rgb(colour)[None, None, :] * (1.0 + slope_k * slope)[None, :, None]
         col = _mix(np.broadcast_to(col, hp.shape[:1] + (g.width, 3)), haze,
                    (haze_k * (1 - np.clip(hp / np.maximum(top, 1e-6)[None, :], 0, 1))).astype(F32))
-        mask = hp < top[None, :]
+        step = (g.pixel_angle / np.cos(g.pitch[rows]) ** 2)[:, None]
+        cover = np.clip(0.5 + (top[None, :] - hp) / step, 0.0, 1.0)[..., None]  # antialiased ridge
         region = out[rows]
-        region[mask] = col[mask]
+        region[...] = region * (1.0 - cover) + col * cover
 
     # the ground: the map (coarse), distance haze, fine detail (full resolution)
     fmap = _ground_map(theme, rng, stations)

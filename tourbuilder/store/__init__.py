@@ -72,7 +72,8 @@ class Store:
         missing = [key for key, info in tour.media.items() if not self.media.has(info.sha256)]
         if missing:
             raise StoreError(f"tour {tour.id}: media not in the store: {', '.join(missing)}; add the files first")
-        document = json.dumps(dump_tour(tour), ensure_ascii=False, sort_keys=True)
+        # Key order is meaningful (scenes and quizzes keep the author's order): never sort keys.
+        document = json.dumps(dump_tour(tour), ensure_ascii=False)
         try:
             with self._session.begin() as session:
                 latest = self._add_revision(session, tour, document, author, message, expected_revision)
