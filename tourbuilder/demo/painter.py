@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from ..model import InfoHotspot, MediaHotspot, QuizHotspot, Scene, SceneLinkHotspot
+from ..model import MediaHotspot, QuizHotspot, Scene, SceneLinkHotspot
 
 __all__ = ["paint_panorama", "write_demo_media", "font_path"]
 

@@ -6,13 +6,14 @@
  */
 import { findApi } from "./api-discovery.js";
 import { NoTracker } from "./none.js";
-import { Scorm12Tracker } from "./scorm12.js";
-import { Scorm2004Tracker } from "./scorm2004.js";
+import { SCORM12 } from "./scorm12.js";
+import { SCORM2004 } from "./scorm2004.js";
+import { ScormSession } from "./scorm-session.js";
 
-/** The API object's name and tracker class of each SCORM tracking mode. */
+/** The API object's name and dialect of each SCORM tracking mode. */
 const ADAPTERS = {
-  scorm12: { apiName: "API", Tracker: Scorm12Tracker },
-  scorm2004: { apiName: "API_1484_11", Tracker: Scorm2004Tracker },
+  scorm12: { apiName: "API", dialect: SCORM12 },
+  scorm2004: { apiName: "API_1484_11", dialect: SCORM2004 },
 };
 
 /**
@@ -32,7 +33,7 @@ export function startTracking(mode, win) {
   if (!adapter) return { tracker: new NoTracker(), status: "none" };
   const api = findApi(adapter.apiName, win);
   if (!api) return { tracker: new NoTracker(), status: "no-lms" };
-  const tracker = new adapter.Tracker(api, win);
+  const tracker = new ScormSession(api, adapter.dialect, win);
   if (!tracker.start()) return { tracker: new NoTracker(), status: "lms-failed" };
   return { tracker, status: "connected" };
 }
