@@ -30,7 +30,7 @@ import functools
 import hashlib
 import math
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -397,7 +397,7 @@ class _Map:
         self.d.line([self.px(x, z) for x, z in points], fill=fill, width=max(1, int(round(width * self.ppm))))
 
     def planes(self) -> np.ndarray:
-        blurred = self.img.filter(ImageFilter.GaussianBlur(radius=max(0.6, 0.04 * self.ppm)))
+        blurred = self.img.filter(ImageFilter.GaussianBlur(radius=max(0.6, 0.02 * self.ppm)))
         return _planar(np.asarray(blurred))
 
 
@@ -405,7 +405,7 @@ def _floor_map(theme: _Theme, rng: np.random.Generator, stations: list[_Station]
     if theme.outdoor:
         return _ground_map(theme, rng, stations)
     hx, hz, _ = theme.room
-    m = _Map(max(hx, hz) + 0.5, 40.0 if max(hx, hz) < 6 else 24.0, theme.floor)
+    m = _Map(max(hx, hz) + 0.5, 40.0, theme.floor)
     if theme.walkway is not None:  # painted walkway lines along the walls
         for s in (-1, 1):
             m.line([(s * (hx - 1.3), -hz + 1.3), (s * (hx - 1.3), hz - 1.3)], theme.walkway, 0.12)
@@ -415,10 +415,11 @@ def _floor_map(theme: _Theme, rng: np.random.Generator, stations: list[_Station]
             a, r = rng.uniform(0, 2 * math.pi), rng.uniform(1.5, min(hx, hz) - 1)
             m.ellipse(r * math.sin(a), r * math.cos(a), rng.uniform(0.3, 1.1), rng.uniform(0.2, 0.6),
                       _shade(theme.floor, 0.8), float(rng.uniform(0, 180)))
-        m.d.rectangle((*m.px(-hx, 0.2), *m.px(hx, -0.2)), fill=_shade(theme.floor, 0.62))
+        z0 = -2.5  # behind the viewer
+        m.d.rectangle((*m.px(-hx, z0 + 0.2), *m.px(hx, z0 - 0.2)), fill=_shade(theme.floor, 0.62))
         for i in range(int(2 * hx / 0.25)):
             x = -hx + i * 0.25
-            m.line([(x, 0.2), (x, -0.2)], _shade(theme.floor, 0.85), 0.04)
+            m.line([(x, z0 + 0.18), (x, z0 - 0.18)], _shade(theme.floor, 0.95), 0.06)
     for st in stations:  # a plinth and a soft shadow under each standing station
         if st.pitch >= _HANGING_PITCH:
             continue
@@ -1634,10 +1635,13 @@ def write_demo_media(folder: Path, scenes: dict[str, Scene], *, width: int = 409
             raise ValueError(f"scene {scene_id}: panorama {scene.panorama} is outside {folder}")
         target.parent.mkdir(parents=True, exist_ok=True)
         image = paint_panorama(scene, width=width, language=next(iter(scene.title), "en"))
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        # a new file beside the target (so the usual permissions apply), then renamed over it
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with open(tmp, "xb") as fh:
                 image.save(fh, format="JPEG", quality=quality, optimize=True)
+                fh.flush()
+                os.fsync(fh.fileno())
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
