@@ -70,5 +70,5 @@ def write_tiny_folder(root: Path, document: dict | None = None) -> Path:
     for number, scene in enumerate(scenes.values()):
         path = root / scene["panorama"]
         path.parent.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", (256, 128), (40 * number, 120, 200 - 30 * number)).save(path, quality=90)
+        Image.new("RGB", (1024, 512), (40 * number, 120, 200 - 30 * number)).save(path, quality=90)
     return root

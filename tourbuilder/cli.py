@@ -62,6 +62,7 @@ def friendly_errors(command):
                 sys.exit(EXIT_USER_ERROR)
             raise UserError(lines[0]) from None
         except (StoreError, ExportError, BuildMissing, FileNotFoundError, ValueError) as exc:
+            # PanoramaError is a ValueError: its message names the file, the problem and the fix.
             raise UserError(str(exc).strip("'\"")) from None
         except ImportError as exc:  # e.g. the export module's own dependency missing
             raise UserError(str(exc)) from None
@@ -183,6 +184,42 @@ def export(data, tour, format_, out, strict):
         click.echo(f"{finding}", err=True)
     click.echo(str(report.out))
     click.echo(f"{report.format}: {report.files} files, {report.bytes / 1e6:.1f} MB", err=True)
+
+
+@cli.command()
+@click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the outputs (replaced when it exists).")
+@click.option("--tile-size", default="512", show_default=True, type=click.Choice(["256", "512", "1024"]),
+              help="Tile edge in pixels.")
+@click.option("--quality", default=85, show_default=True, type=click.IntRange(30, 100), help="JPEG/WebP quality.")
+@click.option("--webp", is_flag=True, help="Write WebP tiles instead of JPEG.")
+@click.option("--keep-location", is_flag=True, help="Keep the photo's GPS location in the preview.")
+@friendly_errors
+def panorama(image, out, tile_size, quality, webp, keep_location):
+    """Turn one equirectangular photo into a preview, a thumbnail and a tiled cube pyramid."""
+    from .panorama import PanoramaSettings, process
+
+    settings = PanoramaSettings(tile_size=int(tile_size), quality=quality,
+                                tile_format="webp" if webp else "jpg", keep_location=keep_location)
+    with click.progressbar(length=100, label=image.name, file=sys.stderr, show_eta=False) as bar:
+        done = [0]
+
+        def progress(fraction: float, stage: str) -> None:
+            step = int(fraction * 100) - done[0]
+            if step > 0:
+                bar.update(step)
+                done[0] += step
+
+        result = process(image, out, settings, progress)
+    summary = {
+        "out": str(result.folder),
+        "files": result.files,
+        **{key: result.manifest[key] for key in (
+            "preview", "preview_size", "thumbnail", "placeholder", "tile_size", "tile_format", "quality",
+            "faces", "face_order", "levels", "tile_path", "pose", "pose_from_photo", "source")},
+    }
+    click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
 
 
 @cli.command()

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from .model import Tour, TourError
+from .panorama.scenes import panorama_cache, prepare_panoramas
 from .store import Store
 from .tourfolder import TOUR_FILE, read_folder
 
@@ -31,6 +32,7 @@ def import_tour(store: Store, path: str | Path, *, author: str | None = None) ->
 
 def _import_folder(store: Store, folder: Path, author: str | None) -> tuple[Tour, int]:
     read = read_folder(folder)
+    prepare_panoramas(read.tour, read.media_path, panorama_cache(store))
     for key, info in read.tour.media.items():
         digest, _ = store.media.add_file(read.media_path(key))
         if digest != info.sha256:

@@ -15,9 +15,14 @@ def _environment() -> Environment:
                        autoescape=select_autoescape(["html"]))
 
 
-def player_config(tour: Tour, media_urls: dict[str, str], tracking: str = "none") -> dict:
-    """What the player reads: the tour document, where each media file is, and the tracking target."""
-    return {"tour": dump_tour(tour), "media": media_urls, "tracking": tracking}
+def player_config(tour: Tour, media_urls: dict[str, str], tracking: str = "none",
+                  panoramas: dict[str, dict] | None = None) -> dict:
+    """What the player reads: the tour document, where each media file is, the tiled
+    panoramas (see tourbuilder/panorama/README.md) and the tracking target."""
+    config = {"tour": dump_tour(tour), "media": media_urls, "tracking": tracking}
+    if panoramas:
+        config["panoramas"] = panoramas
+    return config
 
 
 def script_json(data: dict) -> str:
@@ -26,10 +31,11 @@ def script_json(data: dict) -> str:
 
 
 def render_player_page(tour: Tour, media_urls: dict[str, str], *, asset_base: str,
-                       tracking: str = "none", language: str | None = None) -> str:
+                       tracking: str = "none", language: str | None = None,
+                       panoramas: dict[str, dict] | None = None) -> str:
     language = language or tour.default_language
     title = tour.title.get(language) or next(iter(tour.title.values()), tour.id)
-    config = player_config(tour, media_urls, tracking)
+    config = player_config(tour, media_urls, tracking, panoramas)
     if language != tour.default_language:
         config["language"] = language
     return _environment().get_template("player.html").render(

@@ -17,6 +17,8 @@ from typing import Callable, Protocol
 
 from ..check import Finding, check_tour, has_errors
 from ..model import Tour, TourError
+from ..panorama.pipeline import PanoramaCache
+from ..panorama.scenes import panorama_cache, prepare_panoramas
 from ..store import Store, StoreError
 from ..tourfolder import read_folder
 
@@ -31,11 +33,13 @@ class ExportError(RuntimeError):
 
 @dataclass
 class Source:
-    """A tour and where its media files lie (the store's files, or a tour folder's)."""
+    """A tour, where its media files lie (the store's files, or a tour folder's), and where
+    the files made from them are cached."""
 
     tour: Tour
     media_path: Callable[[str], Path]
     origin: str
+    panoramas: PanoramaCache = field(default_factory=panorama_cache)
 
 
 class Target(Protocol):
@@ -60,12 +64,13 @@ class ExportReport:
 def load_source(reference: str, store: Store | None) -> Source:
     """``reference`` is a tour folder's path or a stored tour's id."""
     path = Path(reference)
+    cache = panorama_cache(store)
     if path.is_dir():
         folder = read_folder(path)
-        return Source(folder.tour, folder.media_path, str(path))
+        return Source(folder.tour, folder.media_path, str(path), cache)
     if store is not None and store.has_tour(reference):
         tour = store.get_tour(reference)
-        return Source(tour, lambda key: store.media.path(tour.media[key].sha256), f"stored tour {reference}")
+        return Source(tour, lambda key: store.media.path(tour.media[key].sha256), f"stored tour {reference}", cache)
     if os.sep in reference or reference.startswith("."):
         raise ExportError(f"{reference} is not a folder: give a tour folder or a stored tour's id")
     raise StoreError(f"no stored tour '{reference}' and no folder of that name: "
@@ -84,11 +89,36 @@ def validate(source: Source, strict: bool = False) -> list[Finding]:
 
 # --- stage 3: prepare media ----------------------------------------------
 
-def copy_media(source: Source, stage: Path, folder: str = "media") -> dict[str, str]:
-    """Copy each media file under a content-addressed name; return key -> relative URL."""
+def copy_panoramas(source: Source, stage: Path, folder: str = "panoramas") -> dict[str, dict]:
+    """Run (or reuse) the panorama pipeline for every scene and copy its preview and tiles.
+
+    Returns, per panorama media key, what the player needs (URLs relative to the page).
+    """
+    described: dict[str, dict] = {}
+    for scene_id, result in prepare_panoramas(source.tour, source.media_path, source.panoramas).items():
+        manifest = result.manifest
+        base = f"{folder}/{manifest['source']['sha256'][:20]}"
+        target = stage / base
+        if not target.exists():
+            shutil.copytree(result.folder, target, ignore=shutil.ignore_patterns("manifest.json", "thumbnail.jpg"))
+        described[source.tour.scenes[scene_id].panorama] = {
+            "placeholder": manifest["placeholder"],
+            "preview": f"{base}/{manifest['preview']}",
+            "tile_size": manifest["tile_size"],
+            "faces": manifest["faces"],
+            "levels": manifest["levels"],
+            "tile_path": f"{base}/{manifest['tile_path']}",
+        }
+    return described
+
+
+def copy_media(source: Source, stage: Path, folder: str = "media", skip: set[str] = frozenset()) -> dict[str, str]:
+    """Copy each media file (but those in ``skip``) under a content-addressed name; return key -> relative URL."""
     urls: dict[str, str] = {}
     (stage / folder).mkdir(parents=True, exist_ok=True)
     for key, info in source.tour.media.items():
+        if key in skip:
+            continue
         name = f"{folder}/{info.sha256[:20]}{Path(key).suffix.lower()}"
         target = stage / name
         if not target.exists():

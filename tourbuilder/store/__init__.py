@@ -43,7 +43,7 @@ class TourSummary:
 class Store:
     """Tours and media of one installation (one data folder or database)."""
 
-    def __init__(self, database_url: str, media_root: str | Path):
+    def __init__(self, database_url: str, media_root: str | Path, derived_root: str | Path | None = None):
         if database_url.startswith("sqlite:///"):
             Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(database_url)
@@ -52,6 +52,8 @@ class Store:
         Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self.media = MediaStore(media_root)
+        # Files made from media (panorama tiles...), by content: safe to delete, remade on demand.
+        self.derived_root = Path(derived_root) if derived_root else Path(media_root).parent / "derived"
 
     @classmethod
     def from_settings(cls, settings: dict) -> "Store":

@@ -1,0 +1,127 @@
+"""Cube faces from an equirectangular image: the exact geometry of README.md, as remap tables.
+
+The four side faces share one table shifted by a quarter turn, and the bottom face is the top
+face mirrored, so only two tables are computed per (source size, face size).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+FACES = ("f", "r", "b", "l", "u", "d")
+SIDE_TURNS = {"f": 0, "r": 1, "b": 2, "l": 3}
+
+
+def face_directions(face: str, size: int, dtype=np.float64) -> np.ndarray:
+    """Unnormalised view directions (size, size, 3) of every pixel centre of one face."""
+    coords = (2 * (np.arange(size, dtype=dtype) + 0.5) / size) - 1
+    a, b = np.meshgrid(coords, coords)
+    one = np.ones_like(a)
+    vectors = {
+        "f": (a, -b, one), "r": (one, -b, -a), "b": (-a, -b, -one), "l": (-one, -b, a),
+        "u": (a, one, b), "d": (a, -one, -b),
+    }[face]
+    return np.stack(vectors, axis=-1)
+
+
+def equirect_coords(directions: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Source pixel coordinates (x, y), pixel centres at integers, of unit or unnormalised directions."""
+    x, y, z = directions[..., 0], directions[..., 1], directions[..., 2]
+    yaw = np.arctan2(x, z)
+    pitch = np.arctan2(y, np.hypot(x, z))
+    u = 0.5 + yaw / (2 * np.pi)
+    v = 0.5 - pitch / np.pi
+    return u * width - 0.5, v * height - 0.5
+
+
+def _side_and_top_maps(width: int, height: int, size: int) -> tuple[tuple, tuple]:
+    """The front and up faces' tables, built by broadcasting to keep temporaries few.
+
+    Front: direction (a, -b, 1), so yaw = atan(a) depends on the column only and
+    pitch = atan2(-b, sqrt(a^2 + 1)). Up: direction (a, 1, b), yaw = atan2(a, b),
+    pitch = atan2(1, hypot(a, b)). Same formulas as equirect_coords(face_directions(...)).
+    """
+    coords = ((2 * (np.arange(size, dtype=np.float64) + 0.5) / size) - 1).astype(np.float32)
+    a = coords[None, :]
+    b = coords[:, None]
+    x_scale, y_scale = width / (2 * np.pi), height / np.pi
+    front_x = np.empty((size, size), np.float32)
+    front_x[:] = (0.5 * width - 0.5) + np.arctan(a) * x_scale
+    front_y = np.arctan2(-b, np.sqrt(a * a + 1))
+    front_y *= -y_scale
+    front_y += 0.5 * height - 0.5
+    up_x = np.arctan2(a, b)
+    up_x *= x_scale
+    up_x += 0.5 * width - 0.5
+    up_y = np.hypot(a, b)
+    np.arctan2(1.0, up_y, out=up_y)
+    up_y *= -y_scale
+    up_y += 0.5 * height - 0.5
+    return (front_x, front_y.astype(np.float32, copy=False)), (up_x.astype(np.float32, copy=False),
+                                                              up_y.astype(np.float32, copy=False))
+
+
+class FaceMaps:
+    """Fixed-point remap tables for the six faces of one (source size, face size)."""
+
+    def __init__(self, width: int, height: int, size: int):
+        self.width, self.height, self.size = width, height, size
+        (self._front_x, self._front_y), (self._up_x, self._up_y) = _side_and_top_maps(width, height, size)
+        # Keep a 1.5-row margin from the poles: cubic sampling there needs no rows beyond the image.
+        np.clip(self._front_y, 1.0, height - 2.0, out=self._front_y)
+        np.clip(self._up_y, 1.0, height - 2.0, out=self._up_y)
+
+    def maps(self, face: str) -> tuple[np.ndarray, np.ndarray]:
+        if face in SIDE_TURNS:
+            map_x = self._front_x + np.float32(SIDE_TURNS[face] * (self.width / 4.0))
+            map_x[map_x >= self.width - 0.5] -= self.width
+            map_y = self._front_y
+        elif face == "u":
+            map_x, map_y = self._up_x, self._up_y
+        else:  # d: the up face seen upside down
+            map_x = np.ascontiguousarray(self._up_x[::-1])
+            map_y = np.ascontiguousarray((self.height - 1.0) - self._up_y[::-1])
+        return cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
+
+    def remap(self, source: np.ndarray, face: str) -> np.ndarray:
+        fixed_xy, fixed_frac = self.maps(face)
+        # BORDER_WRAP joins the 360° seam; the pole margin above keeps rows in range.
+        return cv2.remap(source, fixed_xy, fixed_frac, interpolation=cv2.INTER_CUBIC,
+                         borderMode=cv2.BORDER_WRAP)
+
+
+def top_face_size(width: int, tile_size: int) -> int:
+    """Face size that keeps the source's resolution: about width/π, rounded to a tile multiple."""
+    return max(tile_size, int(round(width / np.pi / tile_size)) * tile_size)
+
+
+def level_sizes(face_size: int, tile_size: int) -> list[int]:
+    """Face sizes from the smallest (one tile) to ``face_size``, halving each step."""
+    sizes = [face_size]
+    while sizes[-1] > tile_size:
+        sizes.append(max(1, (sizes[-1] + 1) // 2))
+    return sizes[::-1]
+
+
+def perspective_directions(yaw: float, pitch: float, fov: float, width: int, height: int) -> np.ndarray:
+    """View directions (height, width, 3) of a pinhole camera looking at (yaw, pitch), horizontal fov."""
+    half_w = np.tan(np.radians(fov) / 2)
+    half_h = half_w * height / width
+    x = ((2 * (np.arange(width) + 0.5) / width) - 1) * half_w
+    y = -((2 * (np.arange(height) + 0.5) / height) - 1) * half_h
+    x, y = np.meshgrid(x, y)
+    z = np.ones_like(x)
+    p, t = np.radians(pitch), np.radians(yaw)
+    y, z = y * np.cos(p) + z * np.sin(p), -y * np.sin(p) + z * np.cos(p)
+    x, z = x * np.cos(t) + z * np.sin(t), -x * np.sin(t) + z * np.cos(t)
+    return np.stack((x, y, z), axis=-1)
+
+
+def perspective_view(equirect: np.ndarray, yaw: float, pitch: float, fov: float,
+                     width: int, height: int) -> np.ndarray:
+    """A flat picture of what a viewer sees looking at (yaw, pitch) with the given fov."""
+    src_h, src_w = equirect.shape[:2]
+    map_x, map_y = equirect_coords(perspective_directions(yaw, pitch, fov, width, height), src_w, src_h)
+    return cv2.remap(equirect, map_x.astype(np.float32), np.clip(map_y, 0, src_h - 1).astype(np.float32),
+                     interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)

@@ -1,0 +1,243 @@
+"""One photo in, a tiled cube pyramid and its small pictures out (see README.md).
+
+Stages: read (ingest.py) -> preview, placeholder and thumbnail -> the top level's faces by remap
+-> lower levels by area downscaling -> tiles encoded on two threads -> manifest. Everything is
+written into a staging folder and moved into place at the end.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+import simplejpeg
+
+from .geometry import FACES, FaceMaps, level_sizes, perspective_view, top_face_size
+from ..store.media import atomic_write_bytes
+from .ingest import PanoramaError, Photo, read_photo
+
+FORMAT_VERSION = 1
+PREVIEW_SIZE = (1024, 512)
+PREVIEW_BUDGET = 120 * 1024
+PLACEHOLDER_SIZE = (32, 16)
+THUMBNAIL_SIZE = (480, 270)
+TILE_FORMATS = ("jpg", "webp")
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class PanoramaSettings:
+    tile_size: int = 512
+    quality: int = 85
+    tile_format: str = "jpg"
+    #: the thumbnail's view in the photo's own angles (yaw, pitch, horizontal fov)
+    thumbnail_view: tuple[float, float, float] = (0.0, 0.0, 90.0)
+    #: keep the photo's GPS location in the preview (off: location never leaves the author's store)
+    keep_location: bool = False
+
+    def __post_init__(self):
+        if self.tile_size not in (256, 512, 1024):
+            raise ValueError(f"tile size {self.tile_size} is not one of 256, 512, 1024")
+        if not 30 <= self.quality <= 100:
+            raise ValueError(f"quality {self.quality} is not between 30 and 100")
+        if self.tile_format not in TILE_FORMATS:
+            raise ValueError(f"tile format {self.tile_format!r} is not one of {', '.join(TILE_FORMATS)}")
+
+    def digest(self) -> str:
+        """Identifies the tiles; the thumbnail's view is left out (a new view only redraws the thumbnail)."""
+        fields = asdict(self)
+        fields.pop("thumbnail_view")
+        text = json.dumps(fields, sort_keys=True)
+        return hashlib.sha256(f"{FORMAT_VERSION}:{text}".encode()).hexdigest()[:12]
+
+
+@dataclass
+class PanoramaResult:
+    folder: Path
+    manifest: dict
+    cached: bool = False
+    files: list[str] = field(default_factory=list)
+
+
+def process(source: str | Path, out: str | Path, settings: PanoramaSettings = PanoramaSettings(),
+            progress: Progress | None = None, *, sha256: str | None = None) -> PanoramaResult:
+    """Run the whole pipeline on ``source`` and write the outputs into the folder ``out``."""
+    report = progress or (lambda fraction, stage: None)
+    out = Path(out).absolute()
+    report(0.0, "reading")
+    photo = read_photo(source)
+    digest = sha256 or _sha256_file(Path(source))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+    try:
+        manifest = _render(photo, digest, settings, stage, report)
+        files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
+        _swap_in(stage, out)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+    report(1.0, "done")
+    return PanoramaResult(folder=out, manifest=manifest, files=files)
+
+
+class PanoramaCache:
+    """Outputs by source content and settings: an unchanged photo is processed once."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def folder_for(self, sha256: str, settings: PanoramaSettings) -> Path:
+        return self.root / f"{sha256[:32]}-{settings.digest()}"
+
+    def get(self, source: str | Path, sha256: str, settings: PanoramaSettings = PanoramaSettings(),
+            progress: Progress | None = None) -> PanoramaResult:
+        folder = self.folder_for(sha256, settings)
+        manifest_path = folder / "manifest.json"
+        if manifest_path.is_file():
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if manifest.get("thumbnail_view") != list(settings.thumbnail_view):
+                manifest = _redraw_thumbnail(folder, manifest, settings.thumbnail_view)
+            if progress:
+                progress(1.0, "cached")
+            return PanoramaResult(folder=folder, manifest=manifest, cached=True,
+                                  files=sorted(p.relative_to(folder).as_posix()
+                                               for p in folder.rglob("*") if p.is_file()))
+        return process(source, folder, settings, progress, sha256=sha256)
+
+
+# --- stages ----------------------------------------------------------------------------------
+
+def _render(photo: Photo, sha256: str, settings: PanoramaSettings, stage: Path, report: Progress) -> dict:
+    pixels = photo.pixels
+    height, width = pixels.shape[:2]
+    report(0.1, "preview")
+    half = cv2.resize(pixels, (2048, 1024), interpolation=cv2.INTER_AREA) if width > 2048 else pixels
+    preview = cv2.resize(half, PREVIEW_SIZE, interpolation=cv2.INTER_AREA)
+    preview_bytes = _encode_preview(preview, photo.gps if settings.keep_location else None)
+    (stage / "preview.jpg").write_bytes(preview_bytes)
+    placeholder = cv2.resize(preview, PLACEHOLDER_SIZE, interpolation=cv2.INTER_AREA)
+    placeholder_uri = "data:image/jpeg;base64," + base64.b64encode(
+        simplejpeg.encode_jpeg(placeholder, quality=40, colorspace="RGB", colorsubsampling="420")).decode()
+    (stage / "thumbnail.jpg").write_bytes(simplejpeg.encode_jpeg(
+        perspective_view(half, *settings.thumbnail_view, *THUMBNAIL_SIZE), quality=80, colorspace="RGB"))
+    del half
+
+    tile = settings.tile_size
+    sizes = level_sizes(top_face_size(width, tile), tile)
+    maps = FaceMaps(width, height, sizes[-1])
+    levels = [{"face_size": s, "tiles": -(-s // tile)} for s in sizes]
+    extension = settings.tile_format
+    encode = _tile_encoder(settings)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = []
+        for number, face in enumerate(FACES):
+            report(0.2 + 0.75 * number / len(FACES), f"face {face}")
+            image = maps.remap(pixels, face)
+            for level in range(len(sizes) - 1, -1, -1):
+                if image.shape[0] != sizes[level]:
+                    image = cv2.resize(image, (sizes[level], sizes[level]), interpolation=cv2.INTER_AREA)
+                folder = stage / "tiles" / str(level) / face
+                folder.mkdir(parents=True, exist_ok=True)
+                for row in range(levels[level]["tiles"]):
+                    for col in range(levels[level]["tiles"]):
+                        block = image[row * tile:(row + 1) * tile, col * tile:(col + 1) * tile]
+                        pending.append(pool.submit(_write, folder / f"{row}_{col}.{extension}", encode, block))
+            # Bound the queue so finished faces' pixels can be freed.
+            while len(pending) > 64:
+                pending.pop(0).result()
+        for job in pending:
+            job.result()
+    del maps
+    gpano = photo.gpano
+    manifest = {
+        "format": FORMAT_VERSION,
+        "source": {"sha256": sha256, "width": photo.source_size[0], "height": photo.source_size[1],
+                   "partial": photo.partial},
+        "pose": {"heading": gpano.heading or 0.0, "pitch": gpano.pitch or 0.0, "roll": gpano.roll or 0.0},
+        "pose_from_photo": gpano.heading is not None or gpano.pitch is not None or gpano.roll is not None,
+        "placeholder": placeholder_uri,
+        "preview": "preview.jpg",
+        "preview_size": list(PREVIEW_SIZE),
+        "thumbnail": "thumbnail.jpg",
+        "thumbnail_view": list(settings.thumbnail_view),
+        "tile_size": tile,
+        "tile_format": extension,
+        "quality": settings.quality,
+        "faces": list(FACES),
+        "face_order": "f r b l u d: yaw 0, 90, 180, -90, up, down (see tourbuilder/panorama/README.md)",
+        "levels": levels,
+        "tile_path": f"tiles/{{level}}/{{face}}/{{row}}_{{col}}.{extension}",
+    }
+    (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest
+
+
+def _redraw_thumbnail(folder: Path, manifest: dict, view: tuple[float, float, float]) -> dict:
+    """A cached pyramid with a new initial view: draw the thumbnail again from the preview."""
+    preview = simplejpeg.decode_jpeg((folder / manifest["preview"]).read_bytes(), colorspace="RGB")
+    data = simplejpeg.encode_jpeg(perspective_view(preview, *view, *THUMBNAIL_SIZE), quality=80, colorspace="RGB")
+    atomic_write_bytes(folder / manifest["thumbnail"], data)
+    manifest = {**manifest, "thumbnail_view": list(view)}
+    atomic_write_bytes(folder / "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
+    return manifest
+
+
+def _tile_encoder(settings: PanoramaSettings) -> Callable[[np.ndarray], bytes]:
+    if settings.tile_format == "webp":
+        params = [cv2.IMWRITE_WEBP_QUALITY, settings.quality]
+        return lambda block: cv2.imencode(".webp", cv2.cvtColor(block, cv2.COLOR_RGB2BGR), params)[1].tobytes()
+    return lambda block: simplejpeg.encode_jpeg(np.ascontiguousarray(block), quality=settings.quality,
+                                                colorspace="RGB", colorsubsampling="420")
+
+
+def _write(path: Path, encode: Callable[[np.ndarray], bytes], block: np.ndarray) -> None:
+    path.write_bytes(encode(block))
+
+
+def _encode_preview(preview: np.ndarray, gps: bytes | None) -> bytes:
+    """The best quality that fits the budget (a slow link pays for every byte)."""
+    for quality in (82, 75, 68, 60, 50):
+        data = simplejpeg.encode_jpeg(preview, quality=quality, colorspace="RGB", colorsubsampling="420")
+        if len(data) <= PREVIEW_BUDGET:
+            break
+    if gps:
+        from io import BytesIO
+
+        from PIL import Image
+
+        out = BytesIO()
+        Image.open(BytesIO(data)).save(out, "JPEG", quality=quality, exif=gps)
+        data = out.getvalue()
+    return data
+
+
+def _swap_in(stage: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(stage, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256_file(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+__all__ = ["PanoramaCache", "PanoramaError", "PanoramaResult", "PanoramaSettings", "process"]
