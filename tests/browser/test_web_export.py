@@ -68,7 +68,9 @@ def test_the_panorama_is_drawn_with_real_pixels(page, serve, web_export):
 def test_the_view_shows_the_panorama_the_right_way_round(page, serve, web_export):
     config = config_of(web_export)
     start = config["tour"]["start_scene"]
-    panorama = Image.open(web_export / config["media"][config["tour"]["scenes"][start]["panorama"]]).convert("RGB")
+    # The equirect preview the player shows first: tiles drawn over it must agree with it.
+    key = config["tour"]["scenes"][start]["panorama"]
+    panorama = Image.open(web_export / config["panoramas"][key]["preview"]).convert("RGB")
     open_tour(page, serve(web_export) + "index.html")
     page.add_style_tag(content=HIDE_OVERLAYS)
     matched = mirrored_matched = 0

@@ -30,6 +30,10 @@ export const DEFAULT_OPTIONS = {
   zoomStep: 5,
   /** Zoom speed of the mouse wheel (field of view factor per wheel pixel, exponential). */
   wheelZoomSpeed: 0.0015,
+  /** Tiled panoramas: tile requests under way at once. */
+  tileConcurrency: 4,
+  /** Tiled panoramas: tile textures kept (≤ 512² px each); more only while the view needs them. */
+  maxTiles: 64,
   /** The window in which to look for the LMS's SCORM API (default: this window). */
   trackingWindow: null,
 };
@@ -52,15 +56,24 @@ const DEFAULT_VIEW = { yaw: 0, pitch: 0, fov: 90 };
  * Events (listen with {@link TourPlayer#on}):
  * - `ready` {scene}: the first panorama has been drawn;
  * - `scenechange` {id}: a scene was loaded (its panorama may still be loading);
- * - `scenedrawn` {id}: a scene's panorama has been drawn;
+ * - `scenedrawn` {id}: a scene's panorama has been drawn (for a tiled panorama: its preview);
+ * - `sharp` {id}: the current scene's picture became as sharp as the view needs (a plain
+ *   panorama: when drawn; a tiled one: every tile of the needed level in the view has arrived;
+ *   again after each change of view that needed more tiles);
  * - `hotspot` {id, kind}: a hotspot was activated;
  * - `quizfinished` {quiz, scorePercent, passed, earned, total}: a quiz was checked;
  * - `languagechange` {language};
  * - `error` {scene, message}: a panorama could not be loaded.
  *
  * The root element gets `data-scene` (the current scene id), `data-ready="true"` once
- * the current scene's panorama is drawn (removed while a scene loads) and
- * `data-error="true"` when it could not be loaded.
+ * the current scene's panorama is drawn (removed while a scene loads; for a tiled panorama
+ * once its preview is drawn), `data-sharp="true"` while the view is as sharp as it needs
+ * (never before `data-ready`; see the `sharp` event) and `data-error="true"` when the
+ * panorama could not be loaded.
+ *
+ * A scene whose `panorama` key has an entry in `config.panoramas` (a tile pyramid of the
+ * panorama pipeline, URLs relative to the page) is drawn tiled: placeholder, preview, then
+ * the tiles of the level the zoom needs (see tiles.js and {@link TourPlayer#getTileStats}).
  */
 export class TourPlayer {
   /**
@@ -74,6 +87,7 @@ export class TourPlayer {
     this.config = config;
     this.tour = config.tour;
     this.mediaUrls = config.media || {};
+    this.panoramas = config.panoramas || {};
     this.tracking = config.tracking || "none";
     this.languages = this.tour.languages && this.tour.languages.length ? this.tour.languages : ["mn"];
     this.language = this.languages.includes(config.language) ? config.language : this.languages[0];
@@ -83,6 +97,7 @@ export class TourPlayer {
     /** Best result of each quiz in this session. */
     this.quizResults = new Map();
     this._reported = "";
+    this._drawnScene = null;
     this._finished = false;
     this._notices = [];
     this._events = new Emitter();
@@ -162,6 +177,8 @@ export class TourPlayer {
     this.visited.add(id);
     this.root.setAttribute("data-scene", id);
     this.root.removeAttribute("data-ready");
+    this._drawnScene = null;
+    this._updateSharp();
     if (this.viewer) {
       this.root.removeAttribute("data-error");
       this._setMessage(null);
@@ -179,13 +196,20 @@ export class TourPlayer {
     }
     this.viewer.setView(arrival);
     this._setLoading(true);
-    const url = this._mediaUrl(scene.panorama);
-    return this.viewer.setPanorama(url, scene.pose).then(
+    const pyramid = Object.prototype.hasOwnProperty.call(this.panoramas, scene.panorama)
+      ? this.panoramas[scene.panorama]
+      : null;
+    const drawing = pyramid
+      ? this.viewer.setTiledPanorama(pyramid, scene.pose)
+      : this.viewer.setPanorama(this._mediaUrl(scene.panorama), scene.pose);
+    return drawing.then(
       (drawn) => {
         if (!drawn || this.sceneId !== id) return false;
         this._setLoading(false);
         this.root.setAttribute("data-ready", "true");
+        this._drawnScene = id;
         this._events.emit("scenedrawn", { id });
+        this._updateSharp();
         if (!this.ready) {
           this.ready = true;
           this._readyScene = id;
@@ -234,6 +258,20 @@ export class TourPlayer {
   getView() {
     if (!this.viewer) return Object.assign({}, this._view || DEFAULT_VIEW);
     return this.viewer.getView();
+  }
+
+  /**
+   * Counts of the current scene's tiles (for tests and diagnostics):
+   * `{level, levels, faceSize, requested, loaded, failed, resident, inFlight, queued, visible,
+   * visibleLoaded, sharp}`. `level` is the index (into the pyramid's `levels`) the current zoom
+   * needs, -1 for a scene without tiles; `requested`/`loaded`/`failed` count since the scene's
+   * panorama was opened (a retried request counts again); `visible` is the number of tiles of
+   * that level that intersect the view, `visibleLoaded` how many of them are loaded; `resident`
+   * the tile textures held (all levels); `sharp` is true when all visible ones are loaded.
+   * @returns {import("./tiles.js").TileStats|null} null without WebGL.
+   */
+  getTileStats() {
+    return this.viewer ? this.viewer.getTileStats() : null;
   }
 
   /**
@@ -349,6 +387,7 @@ export class TourPlayer {
     try {
       this.viewer = new PanoramaViewer({ host: this.viewerHost, pointerArea: this.stage }, this.options, {
         onRender: () => this.hotspots.place((yaw, pitch) => this.viewer.project(yaw, pitch)),
+        onSharpChange: () => this._updateSharp(),
       });
     } catch (err) {
       this.viewer = null;
@@ -407,6 +446,18 @@ export class TourPlayer {
     }
     if (scene) this.hotspots.updateTexts((spot) => this._describeHotspot(spot), lang);
     document.title = [sceneTitle.text, tourTitle.text].filter(Boolean).join(" — ");
+  }
+
+  /** `data-sharp` follows the viewer, once the current scene is drawn. */
+  _updateSharp() {
+    const sharp = !!this.viewer && this._drawnScene !== null && this._drawnScene === this.sceneId && this.viewer.isSharp();
+    if (sharp === this.root.hasAttribute("data-sharp")) return;
+    if (sharp) {
+      this.root.setAttribute("data-sharp", "true");
+      this._events.emit("sharp", { id: this.sceneId });
+    } else {
+      this.root.removeAttribute("data-sharp");
+    }
   }
 
   _setLoading(on) {

@@ -17,10 +17,13 @@ import {
   Vector3,
   WebGLRenderer,
 } from "three";
-import { DEG2RAD, clamp, direction, verticalFov, wrapYaw } from "./angles.js";
+import { DEG2RAD, clamp, direction, horizontalFov, verticalFov, wrapYaw } from "./angles.js";
+import { TileLayer } from "./tiles.js";
 
 /** Radius of the panorama sphere (three.js units; the camera is at its centre). */
 const SPHERE_RADIUS = 10;
+/** Half the edge of the cube of tiles: inside the sphere (corners at 5·√3 ≈ 8.7 < 10). */
+const CUBE_RADIUS = 5;
 
 /**
  * @typedef {Object} View
@@ -38,6 +41,8 @@ const SPHERE_RADIUS = 10;
  * @property {number} keyStep Degrees an arrow key turns at a 90° field of view.
  * @property {number} zoomStep Degrees a +/− key zooms.
  * @property {number} wheelZoomSpeed Field of view factor per wheel pixel.
+ * @property {number} [tileConcurrency] Tile requests at once (tiled panoramas).
+ * @property {number} [maxTiles] Tile textures kept per panorama (more only while the view needs them).
  */
 
 /** Draws a panorama and lets the person look around. */
@@ -52,6 +57,9 @@ export class PanoramaViewer {
    * @param {Object} [callbacks]
    * @param {function(View):void} [callbacks.onViewChange] Called when the view changed.
    * @param {function():void} [callbacks.onRender] Called after each drawing, e.g. to place hotspots.
+   * @param {function(boolean):void} [callbacks.onSharpChange] Called when the picture becomes as
+   *   sharp as the view needs (a plain panorama: once drawn; a tiled one: every tile the view
+   *   needs has arrived) or stops being so.
    * @throws {Error} When WebGL is not available.
    */
   constructor(parts, options, callbacks) {
@@ -70,6 +78,7 @@ export class PanoramaViewer {
     this._pinch = null;
     this._vector = new Vector3();
     this._forward = new Vector3();
+    this.sharp = false;
 
     this.renderer = new WebGLRenderer({ antialias: false, alpha: false, powerPreference: "default" });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, options.maxPixelRatio));
@@ -96,6 +105,15 @@ export class PanoramaViewer {
     this.poseGroup.rotation.order = "YXZ";
     this.poseGroup.add(this.mesh);
     this.scene.add(this.poseGroup);
+    this.tiles = new TileLayer(
+      {
+        parent: this.poseGroup,
+        radius: CUBE_RADIUS,
+        requestRender: () => this.requestRender(),
+        onSharpChange: (sharp) => this._setSharp(sharp),
+      },
+      options,
+    );
 
     this._bindEvents();
     this._measure();
@@ -110,36 +128,124 @@ export class PanoramaViewer {
    * @returns {Promise<boolean>} true when this picture is now drawn.
    */
   setPanorama(url, pose) {
+    const token = this._startPanorama(pose);
+    return this._loadTexture(url).then(
+      (texture) => {
+        if (!this._showOnSphere(texture, token)) return false;
+        this._setSharp(true);
+        return true;
+      },
+      (err) => {
+        if (token !== this._loadToken) return false;
+        throw err;
+      },
+    );
+  }
+
+  /**
+   * Show a tiled cube panorama: its placeholder at once, then its preview (both equirect, on
+   * the sphere), then the tiles the view needs, on a cube inside the sphere. The old panorama
+   * is hidden and its tiles freed at once. A later call (of either kind) wins over an earlier one.
+   * @param {import("./tiles.js").Pyramid} pyramid
+   * @param {{heading?: number, pitch?: number, roll?: number}} [pose] Turns sphere and cube alike.
+   * @returns {Promise<boolean>} true when the preview is drawn (without a preview: when the view
+   *   is first sharp); false when superseded; rejected when the preview could not be loaded.
+   */
+  setTiledPanorama(pyramid, pose) {
+    const token = this._startPanorama(pose);
+    let stage = 0;
+    const show = (texture, level) => {
+      if (token !== this._loadToken || level <= stage) {
+        texture.dispose();
+        return false;
+      }
+      stage = level;
+      return this._showOnSphere(texture, token);
+    };
+    const startTiles = () => {
+      if (token !== this._loadToken) return;
+      this.tiles.open(pyramid);
+      this.renderNow();
+    };
+    if (pyramid.placeholder) this._loadTexture(pyramid.placeholder).then((t) => show(t, 1), () => {});
+    if (!pyramid.preview) {
+      return new Promise((resolve) => {
+        this._whenSharp = { token, resolve };
+        startTiles();
+      });
+    }
+    return this._loadTexture(pyramid.preview).then(
+      (texture) => {
+        if (!show(texture, 2)) return false;
+        // The tiles start only once the preview is drawn, so it has the slow link to itself first.
+        Promise.resolve().then(startTiles);
+        return true;
+      },
+      (err) => {
+        if (token !== this._loadToken) return false;
+        throw err;
+      },
+    );
+  }
+
+  /**
+   * Counts of the tiled panorama's tiles (all zero and level -1 for a plain panorama).
+   * @returns {import("./tiles.js").TileStats}
+   */
+  getTileStats() {
+    return this.tiles.stats();
+  }
+
+  /** Whether the picture is as sharp as the view needs (see callbacks.onSharpChange). */
+  isSharp() {
+    return this.sharp;
+  }
+
+  /** Forget the current panorama (hide it, free its tiles), set the pose; returns the new load token. */
+  _startPanorama(pose) {
     const token = ++this._loadToken;
+    if (this._whenSharp) this._whenSharp.resolve(false);
+    this._whenSharp = null;
     this.mesh.visible = false;
+    this.tiles.close();
+    this._setSharp(false);
     this.setPose(pose);
     this.renderNow();
+    return token;
+  }
+
+  /** Load an equirect picture as a texture. */
+  _loadTexture(url) {
     return new Promise((resolve, reject) => {
-      const loader = new TextureLoader();
-      loader.load(
-        url,
-        (texture) => {
-          if (token !== this._loadToken) {
-            texture.dispose();
-            resolve(false);
-            return;
-          }
-          texture.colorSpace = SRGBColorSpace;
-          const old = this.material.map;
-          this.material.map = texture;
-          this.material.needsUpdate = true;
-          this.mesh.visible = true;
-          if (old) old.dispose();
-          this.renderNow();
-          resolve(true);
-        },
-        undefined,
-        () => {
-          if (token !== this._loadToken) resolve(false);
-          else reject(new Error(`could not load ${url}`));
-        },
-      );
+      new TextureLoader().load(url, resolve, undefined, () => reject(new Error(`could not load ${url}`)));
     });
+  }
+
+  /** Put a texture on the sphere and draw, if the load is still current; else free it. */
+  _showOnSphere(texture, token) {
+    if (token !== this._loadToken) {
+      texture.dispose();
+      return false;
+    }
+    texture.colorSpace = SRGBColorSpace;
+    const old = this.material.map;
+    this.material.map = texture;
+    this.material.needsUpdate = true;
+    this.mesh.visible = true;
+    if (old) old.dispose();
+    this.renderNow();
+    return true;
+  }
+
+  _setSharp(sharp) {
+    if (sharp === this.sharp) return;
+    this.sharp = sharp;
+    if (sharp && this._whenSharp) {
+      const { resolve } = this._whenSharp;
+      this._whenSharp = null;
+      resolve(true);
+    }
+    if (this.callbacks.onSharpChange) this.callbacks.onSharpChange(sharp);
   }
 
   /**
@@ -211,6 +317,10 @@ export class PanoramaViewer {
       this._frame = 0;
     }
     this._updateCamera();
+    if (this.tiles.pyramid) {
+      const canvasPixels = this.width * this.renderer.getPixelRatio();
+      this.tiles.update(this.camera, canvasPixels / horizontalFov(this.camera.fov, this.camera.aspect));
+    }
     this.renderer.render(this.scene, this.camera);
     if (this.callbacks.onRender) this.callbacks.onRender();
   }
@@ -225,6 +335,7 @@ export class PanoramaViewer {
   /** Stop listening and free the GPU memory. */
   dispose() {
     this._loadToken += 1;
+    this.tiles.dispose();
     if (this._frame) cancelAnimationFrame(this._frame);
     for (const [target, type, fn, opts] of this._listeners) target.removeEventListener(type, fn, opts);
     if (this._observer) this._observer.disconnect();
