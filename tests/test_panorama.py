@@ -269,22 +269,29 @@ def full_jpeg(width: int = 1024) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("name, data, message", [
+BAD_INPUTS = [
     ("notes.jpg", b"these are not pixels", "is not an image"),
-    ("cut.jpg", full_jpeg()[:20_000], "damaged or cut short"),
+    ("cut.jpg", "truncated", "damaged or cut short"),
     ("bomb.png", png_header_only(100_000, 50_000), "5000000000 pixels is larger than the 16384x8192"),
     ("wide.png", png_header_only(20_000, 10_000), "20000x10000 is larger than the 16384x8192"),
-    ("phone.jpg", None, "is not a 360° panorama"),
-    ("tiny.jpg", None, "too small to be useful"),
-])
-def test_bad_input_is_refused_with_a_clear_message(tmp_path, name, data, message):
-    path = tmp_path / name
-    if name == "phone.jpg":
-        Image.new("RGB", (1600, 1200), (80, 90, 100)).save(path)
-    elif name == "tiny.jpg":
-        Image.new("RGB", (512, 256), (80, 90, 100)).save(path)
+    ("phone.jpg", (1600, 1200), "is not a 360° panorama"),
+    ("tiny.jpg", (512, 256), "too small to be useful"),
+]
+
+
+def write_bad_input(path: Path, data) -> None:
+    if isinstance(data, tuple):
+        Image.new("RGB", data, (80, 90, 100)).save(path)
+    elif data == "truncated":
+        path.write_bytes(full_jpeg()[:20_000])
     else:
         path.write_bytes(data)
+
+
+@pytest.mark.parametrize("name, data, message", BAD_INPUTS)
+def test_bad_input_is_refused_with_a_clear_message(tmp_path, name, data, message):
+    path = tmp_path / name
+    write_bad_input(path, data)
     with pytest.raises(PanoramaError) as caught:
         process(path, tmp_path / "out")
     assert str(caught.value).startswith(f"{name}: ")
@@ -307,12 +314,15 @@ def test_a_decompression_bomb_is_refused_before_decoding(tmp_path):
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024  # KB: nothing was decoded
 
 
-def test_the_cli_prints_the_refusal_as_one_line(runner, tmp_path):
-    path = tmp_path / "phone.jpg"
-    Image.new("RGB", (1600, 1200)).save(path)
+@pytest.mark.parametrize("name, data, message", BAD_INPUTS)
+def test_the_cli_prints_each_refusal_as_one_line(runner, tmp_path, name, data, message):
+    path = tmp_path / name
+    write_bad_input(path, data)
     result = runner.invoke("panorama", path, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines()[-1].startswith("error: phone.jpg: 1600x1200 is not a 360° panorama")
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: {name}: ") and message in last
+    assert "Traceback" not in result.output
 
 
 def test_the_cli_prints_a_json_summary(runner, tmp_path):
@@ -326,15 +336,20 @@ def test_the_cli_prints_a_json_summary(runner, tmp_path):
     assert "preview.jpg" in summary["files"] and all((tmp_path / "out" / f).is_file() for f in summary["files"])
 
 
-def test_import_refuses_a_tour_with_a_bad_panorama_and_stores_nothing(store, tiny_folder):
+@pytest.mark.parametrize("name, data, message", BAD_INPUTS)
+def test_import_refuses_a_tour_with_a_bad_panorama_and_stores_nothing(store, tiny_folder, name, data, message):
     from tourbuilder.importing import import_tour
     from tourbuilder.model import TourError
 
-    (tiny_folder / "media" / "hall.jpg").write_bytes(b"not a photo")
+    hall = tiny_folder / "scenes" / "hall.yaml"
+    hall.write_text(hall.read_text(encoding="utf-8").replace("media/hall.jpg", f"media/{name}"), encoding="utf-8")
+    write_bad_input(tiny_folder / "media" / name, data)
     with pytest.raises(TourError) as caught:
         import_tour(store, tiny_folder)
-    assert any(p.startswith("scenes.hall.panorama: hall.jpg: is not an image") for p in caught.value.problems)
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith(f"scenes.hall.panorama: {name}: ") and message in str(caught.value)
     assert not store.has_tour("tiny")
+    assert not store.media.root.exists() or not any(store.media.root.rglob("*")), "no media was kept"
 
 
 def test_import_takes_the_gpano_pose_unless_the_author_set_one(store, tiny_folder):
