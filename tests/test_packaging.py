@@ -29,6 +29,7 @@ def test_the_wheel_ships_built_files_and_the_demo_but_no_sources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("tourbuilder/static/build/player/player.js",
                      "tourbuilder/static/build/player/player.css",
+                     "tourbuilder/static/build/offline/sw.js",
                      "tourbuilder/static/build/scorm-schemas/scorm12/imscp_rootv1p1p2.xsd",
                      "tourbuilder/static/build/scorm-schemas/scorm2004/imsss_v1p0.xsd",
                      "tourbuilder/static/build/fonts/DejaVuSans-Bold.ttf",

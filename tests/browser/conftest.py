@@ -73,8 +73,20 @@ class PageWatch:
 
 @pytest.fixture
 def page(browser):
-    """A fresh page (new context) that refuses non-loopback requests; .watch holds what it saw."""
-    context = browser.new_context(viewport={"width": 1024, "height": 640})
+    """A fresh page (new context) that refuses non-loopback requests; .watch holds what it saw.
+
+    Service workers are blocked here: a web export's worker would serve requests that a test's
+    page.route() means to intercept. Tests of the offline app use `open_page(browser,
+    service_workers="allow")`.
+    """
+    page = open_page(browser, service_workers="block")
+    yield page
+    page.context.close()
+
+
+def open_page(browser, **context_options):
+    """A page in a new context that refuses non-loopback requests and records console errors."""
+    context = browser.new_context(viewport={"width": 1024, "height": 640}, **context_options)
     watch = PageWatch()
 
     def guard(route):
@@ -91,5 +103,4 @@ def page(browser):
     page.on("console", lambda m: m.type == "error" and watch.console_errors.append(m.text))
     page.on("pageerror", lambda e: watch.console_errors.append(str(e)))
     page.watch = watch
-    yield page
-    context.close()
+    return page

@@ -34,6 +34,8 @@ export const STRINGS = {
     result: "{percent}% — {verdict}",
     points: "{total} онооноос {earned} оноо авлаа. Тэнцэх босго: {mark}%.",
     mediaError: "Файлыг ачаалж чадсангүй.",
+    sceneList: "Энэ үзэгдэлд байгаа зүйлс",
+    sceneListEmpty: "Энэ үзэгдэлд нээх зүйл алга.",
   },
   en: {
     goTo: "Go to: {title}",
@@ -62,6 +64,8 @@ export const STRINGS = {
     result: "{percent}% — {verdict}",
     points: "{earned} of {total} points. Pass mark: {mark}%.",
     mediaError: "The file could not be loaded.",
+    sceneList: "Things in this scene",
+    sceneListEmpty: "There is nothing to open in this scene.",
   },
 };
 

@@ -1,11 +1,15 @@
 /**
  * Entry point of the player bundle: reads the configuration written by
  * tourbuilder into `#tourbuilder-config`, starts a {@link TourPlayer} in
- * `#tourbuilder-player` and exposes it as `window.tourbuilder.player`.
+ * `#tourbuilder-player` and exposes it as `window.tourbuilder.player` (and, for the web
+ * export over http(s), `window.tourbuilder.offline`: see offline/register.js).
  * @module index
  */
 import "./player.css";
+import { useAssetScripts } from "./assets.js";
+import { addOpenInNewWindow } from "./embed.js";
 import { ui } from "./i18n.js";
+import { startOffline } from "./offline/register.js";
 import { TourPlayer } from "./player.js";
 
 /** Ids of the elements of the host page. */
@@ -50,8 +54,17 @@ export function boot() {
     showFatal(root, "configError");
     return null;
   }
+  // Opened from a folder (file:, or e.g. content: on Android), pictures come from their script
+  // twins (see assets.js); over http(s) never.
+  useAssetScripts(config.assetScripts === true && !/^https?:$/.test(window.location.protocol));
   const player = new TourPlayer(root, config);
-  window.tourbuilder = { player };
+  addOpenInNewWindow(player, root, config);
+  // The offline copy is stored once the first picture is drawn (or could not be).
+  const firstPicture = new Promise((resolve) => {
+    player.on("ready", resolve);
+    player.on("error", resolve);
+  });
+  window.tourbuilder = { player, offline: startOffline(root, config, firstPicture) };
   return player;
 }
 

@@ -10,6 +10,7 @@ import { HotspotLayer } from "./hotspots.js";
 import { icon } from "./icons.js";
 import { pick, ui, uiLanguage } from "./i18n.js";
 import { quizForm } from "./quiz.js";
+import { openSceneList } from "./scene-list.js";
 import { Toolbar } from "./toolbar.js";
 import { startTracking } from "./tracking/index.js";
 import { PanoramaViewer } from "./viewer.js";
@@ -374,6 +375,7 @@ export class TourPlayer {
 
     this.toolbar = new Toolbar(this.toolbarEl, {
       languages: this.languages,
+      onSceneList: () => this.openSceneList(),
       onLanguage: (code) => this.setLanguage(code),
       fullscreenTarget: root,
       showFinish: this.tracking !== "none",
@@ -435,7 +437,7 @@ export class TourPlayer {
     const scene = this.tour.scenes[this.sceneId];
     const tourTitle = this._local(this.tour.title);
     const sceneTitle = scene ? this._local(scene.title) : { text: "", lang };
-    this.toolbar.update({ lang, tourTitle, sceneTitle, ui: (key) => this._ui(key) });
+    this.toolbar.update({ lang, tourTitle, sceneTitle, scene: this.sceneId, ui: (key) => this._ui(key) });
     this.viewerHost.setAttribute("aria-label", this._ui("viewerLabel", { scene: sceneTitle.text }));
     this.helpEl.textContent = this._ui("viewerHelp");
     this.loadingEl.textContent = this._ui("loading");
@@ -506,6 +508,26 @@ export class TourPlayer {
   }
 
   // ---- hotspots -----------------------------------------------------------
+
+  /**
+   * Open "things in this scene": the current scene's hotspots as a list of buttons; one
+   * turns the view to its hotspot and activates it.
+   */
+  openSceneList() {
+    const scene = this.tour.scenes[this.sceneId];
+    openSceneList(this.dialogs, {
+      title: { text: this._ui("sceneList"), lang: uiLanguage(this.language) },
+      spots: (scene && scene.hotspots) || [],
+      describe: (spot) => this._describeHotspot(spot),
+      lang: this.language,
+      emptyText: this._ui("sceneListEmpty"),
+      onChoose: (spot) => {
+        this.dialogs.close();
+        this.lookAt(spot.yaw, spot.pitch);
+        this._activate(spot, this.hotspots.button(spot.id));
+      },
+    });
+  }
 
   _activate(spot, button) {
     this._events.emit("hotspot", { id: spot.id, kind: spot.kind });

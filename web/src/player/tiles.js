@@ -19,6 +19,7 @@ import {
   Texture,
   Vector3,
 } from "three";
+import { loadAsset } from "./assets.js";
 
 /**
  * Cube faces in the three.js frame of the picture (x right = image yaw 90°, y up,
@@ -189,6 +190,7 @@ export class TileLayer {
           tile.img.removeAttribute("src"); // abandons the download
           tile.img = null;
         }
+        this._release(tile);
         if (tile.timer) clearTimeout(tile.timer);
         this._drop(tile);
       }
@@ -307,6 +309,7 @@ export class TileLayer {
             score: 0,
             mesh: null,
             img: null,
+            release: null,
             timer: 0,
           });
         }
@@ -326,7 +329,6 @@ export class TileLayer {
   _load(tile) {
     const session = this._session;
     const img = new Image();
-    img.crossOrigin = "anonymous";
     img.decoding = "async";
     tile.img = img;
     tile.state = LOADING;
@@ -335,6 +337,7 @@ export class TileLayer {
     const settle = (ok) => {
       if (session !== this._session || tile.img !== img) return;
       tile.img = null;
+      this._release(tile);
       this._inFlight -= 1;
       if (ok) {
         this._show(tile, img);
@@ -359,7 +362,27 @@ export class TileLayer {
       else settle(true);
     };
     img.onerror = () => settle(false);
-    img.src = tile.url;
+    // The URL comes from the asset loader: the tile's own, or a blob: URL from file:// (assets.js).
+    loadAsset(tile.url).then(
+      (asset) => {
+        if (session !== this._session || tile.img !== img) {
+          asset.release();
+          return;
+        }
+        tile.release = asset.release;
+        if (!/^(blob|data):/i.test(asset.url)) img.crossOrigin = "anonymous";
+        img.src = asset.url;
+      },
+      () => settle(false),
+    );
+  }
+
+  /** Free the blob URL of a tile's load, if any. */
+  _release(tile) {
+    if (!tile.release) return;
+    const release = tile.release;
+    tile.release = null;
+    release();
   }
 
   _show(tile, img) {

@@ -1,11 +1,12 @@
 /**
- * The bar above the panorama: tour and scene titles, language switch,
- * full-screen button and (when results are recorded) the Finish button.
+ * The bar above the panorama: tour and scene titles, the "things in this scene"
+ * button, language switch, full-screen button and (when results are recorded) the
+ * Finish button; and the polite live region that says the new scene's title.
  * @module toolbar
  */
 import { el, setLocal } from "./dom.js";
 import { icon } from "./icons.js";
-import { languageName } from "./i18n.js";
+import { languageName, uiLanguage } from "./i18n.js";
 
 /** The page's full-screen functions, with the WebKit-prefixed ones as a fallback. */
 function fullscreenApi(target) {
@@ -35,6 +36,7 @@ export class Toolbar {
    * @param {HTMLElement} bar The toolbar element (a `<header>`).
    * @param {Object} spec
    * @param {string[]} spec.languages The tour's languages.
+   * @param {function():void} spec.onSceneList The "things in this scene" button was pressed.
    * @param {function(string):void} spec.onLanguage A language button was pressed.
    * @param {HTMLElement} spec.fullscreenTarget The element shown full screen.
    * @param {boolean} spec.showFinish Whether to show the Finish button.
@@ -43,7 +45,18 @@ export class Toolbar {
   constructor(bar, spec) {
     this.bar = bar;
     this.title = el("h1", { class: "tb-title" });
-    this.sceneTitle = el("p", { class: "tb-scene-title", "aria-live": "polite" });
+    this.sceneTitle = el("h2", { class: "tb-scene-title" });
+    // Says a new scene's title to screen readers (the visible title is not live: it also
+    // changes with the language).
+    this.announcer = el("p", { class: "tb-visually-hidden", "aria-live": "polite", "data-announcer": "" });
+    this._scene = null;
+    this.sceneListButton = el("button", {
+      type: "button",
+      class: "tb-button tb-scene-list",
+      "data-action": "scene-list",
+      "aria-haspopup": "dialog",
+    });
+    this.sceneListButton.addEventListener("click", () => spec.onSceneList());
     this.languageGroup = el("div", { class: "tb-languages", role: "group" });
     this.languageButtons = spec.languages.map((code) => {
       const button = el("button", {
@@ -77,7 +90,10 @@ export class Toolbar {
       this.finishButton.addEventListener("click", () => spec.onFinish());
     }
     bar.appendChild(el("div", { class: "tb-titles" }, [this.title, this.sceneTitle]));
-    bar.appendChild(el("div", { class: "tb-actions" }, [this.languageGroup, this.fullscreenButton, this.finishButton]));
+    bar.appendChild(
+      el("div", { class: "tb-actions" }, [this.sceneListButton, this.languageGroup, this.fullscreenButton, this.finishButton]),
+    );
+    bar.appendChild(this.announcer);
   }
 
   /**
@@ -86,27 +102,46 @@ export class Toolbar {
    * @param {string} texts.lang The current language.
    * @param {{text: string, lang: string}} texts.tourTitle
    * @param {{text: string, lang: string}} texts.sceneTitle
+   * @param {string|null} [texts.scene] The current scene's id: when it changes from one scene
+   *   to another, the live region says the new scene's title.
    * @param {function(string):string} texts.ui Interface string of a key.
    */
   update(texts) {
+    this._ui = texts.ui;
+    // A tour language without interface strings shows them in English: mark them so.
+    const uiLang = uiLanguage(texts.lang);
+    this._uiLang = uiLang === texts.lang ? null : uiLang;
     setLocal(this.title, texts.tourTitle, texts.lang);
     setLocal(this.sceneTitle, texts.sceneTitle, texts.lang);
+    const scene = texts.scene === undefined ? null : texts.scene;
+    if (scene !== this._scene) {
+      // Not on the first scene: the page is being read from its start then.
+      if (this._scene !== null && scene !== null) setLocal(this.announcer, texts.sceneTitle, texts.lang);
+      this._scene = scene;
+    }
+    this.sceneListButton.textContent = "";
+    this.sceneListButton.appendChild(icon("list"));
+    this.sceneListButton.appendChild(this._text("sceneList"));
     this.languageGroup.setAttribute("aria-label", texts.ui("language"));
     for (const button of this.languageButtons) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-lang") === texts.lang));
     }
-    this._ui = texts.ui;
     this._renderFullscreen();
     if (this.finishButton) {
       this.finishButton.textContent = "";
       this.finishButton.appendChild(icon("finish"));
-      this.finishButton.appendChild(el("span", { class: "tb-button__text", text: texts.ui("finish") }));
+      this.finishButton.appendChild(this._text("finish"));
     }
   }
 
   /** Disable the Finish button (after finishing). */
   disableFinish() {
     if (this.finishButton) this.finishButton.disabled = true;
+  }
+
+  /** The text of a button: an interface string, with its `lang` when it is not the page's. */
+  _text(key) {
+    return el("span", { class: "tb-button__text", text: this._ui(key), lang: this._uiLang });
   }
 
   _toggleFullscreen() {
@@ -121,7 +156,7 @@ export class Toolbar {
     this.fullscreenButton.textContent = "";
     this.fullscreenButton.appendChild(icon(active ? "exitFullscreen" : "fullscreen"));
     this.fullscreenButton.appendChild(
-      el("span", { class: "tb-button__text", text: this._ui(active ? "exitFullscreen" : "fullscreen") }),
+      this._text(active ? "exitFullscreen" : "fullscreen"),
     );
   }
 }

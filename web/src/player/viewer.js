@@ -18,6 +18,7 @@ import {
   WebGLRenderer,
 } from "three";
 import { DEG2RAD, clamp, direction, horizontalFov, verticalFov, wrapYaw } from "./angles.js";
+import { loadAsset } from "./assets.js";
 import { TileLayer } from "./tiles.js";
 
 /** Radius of the panorama sphere (three.js units; the camera is at its centre). */
@@ -214,11 +215,22 @@ export class PanoramaViewer {
     return token;
   }
 
-  /** Load an equirect picture as a texture. */
+  /** Load an equirect picture as a texture (through the asset loader: see assets.js). */
   _loadTexture(url) {
-    return new Promise((resolve, reject) => {
-      new TextureLoader().load(url, resolve, undefined, () => reject(new Error(`could not load ${url}`)));
-    });
+    return loadAsset(url).then(
+      (asset) =>
+        new Promise((resolve, reject) => {
+          const loaded = (texture) => {
+            asset.release();
+            resolve(texture);
+          };
+          const failed = () => {
+            asset.release();
+            reject(new Error(`could not load ${url}`));
+          };
+          new TextureLoader().load(asset.url, loaded, undefined, failed);
+        }),
+    );
   }
 
   /** Put a texture on the sphere and draw, if the load is still current; else free it. */
