@@ -25,7 +25,7 @@ from typing import Callable
 import yaml
 
 from .model import MediaInfo, Tour, TourError, dump_tour, iter_media_refs, load_tour
-from .store.media import atomic_write_bytes
+from .files import atomic_write_bytes
 
 TOUR_FILE = "tour.yaml"
 KNOWN_TYPES = {

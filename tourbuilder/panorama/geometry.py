@@ -63,26 +63,41 @@ def _side_and_top_maps(width: int, height: int, size: int) -> tuple[tuple, tuple
 
 
 class FaceMaps:
-    """Fixed-point remap tables for the six faces of one (source size, face size)."""
+    """Fixed-point remap tables for the six faces of one (source size, face size).
+
+    Converted once: a side face is the front face turned by a quarter of the width, which for
+    a width divisible by 4 is a whole-pixel shift of the integer part (the fractions stay).
+    """
 
     def __init__(self, width: int, height: int, size: int):
         self.width, self.height, self.size = width, height, size
-        (self._front_x, self._front_y), (self._up_x, self._up_y) = _side_and_top_maps(width, height, size)
+        (front_x, front_y), (up_x, up_y) = _side_and_top_maps(width, height, size)
         # Keep a 1.5-row margin from the poles: cubic sampling there needs no rows beyond the image.
-        np.clip(self._front_y, 1.0, height - 2.0, out=self._front_y)
-        np.clip(self._up_y, 1.0, height - 2.0, out=self._up_y)
+        np.clip(front_y, 1.0, height - 2.0, out=front_y)
+        np.clip(up_y, 1.0, height - 2.0, out=up_y)
+        self._front_float = (front_x, front_y) if width % 4 else None
+        self._fixed = {
+            "f": cv2.convertMaps(front_x, front_y, cv2.CV_16SC2),
+            "u": cv2.convertMaps(up_x, up_y, cv2.CV_16SC2),
+            "d": cv2.convertMaps(np.ascontiguousarray(up_x[::-1]),
+                                 np.ascontiguousarray((height - 1.0) - up_y[::-1]), cv2.CV_16SC2),
+        }
 
     def maps(self, face: str) -> tuple[np.ndarray, np.ndarray]:
-        if face in SIDE_TURNS:
-            map_x = self._front_x + np.float32(SIDE_TURNS[face] * (self.width / 4.0))
+        if face in self._fixed:
+            return self._fixed[face]
+        turn = SIDE_TURNS[face]
+        if self._front_float is not None:  # a width not divisible by 4: shift in floating point
+            front_x, front_y = self._front_float
+            map_x = front_x + np.float32(turn * self.width / 4.0)
             map_x[map_x >= self.width - 0.5] -= self.width
-            map_y = self._front_y
-        elif face == "u":
-            map_x, map_y = self._up_x, self._up_y
-        else:  # d: the up face seen upside down
-            map_x = np.ascontiguousarray(self._up_x[::-1])
-            map_y = np.ascontiguousarray((self.height - 1.0) - self._up_y[::-1])
-        return cv2.convertMaps(map_x, map_y, cv2.CV_16SC2)
+            return cv2.convertMaps(map_x, front_y, cv2.CV_16SC2)
+        front_xy, fractions = self._fixed["f"]
+        xy = front_xy.copy()
+        x = xy[..., 0]
+        x += turn * (self.width // 4)
+        x[x >= self.width] -= self.width
+        return xy, fractions
 
     def remap(self, source: np.ndarray, face: str) -> np.ndarray:
         fixed_xy, fixed_frac = self.maps(face)

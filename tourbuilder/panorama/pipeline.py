@@ -23,7 +23,7 @@ import numpy as np
 import simplejpeg
 
 from .geometry import FACES, FaceMaps, level_sizes, perspective_view, top_face_size
-from ..store.media import atomic_write_bytes
+from ..files import atomic_write_bytes
 from .ingest import PanoramaError, Photo, read_photo
 
 FORMAT_VERSION = 1
@@ -121,43 +121,52 @@ class PanoramaCache:
 def _render(photo: Photo, sha256: str, settings: PanoramaSettings, stage: Path, report: Progress) -> dict:
     pixels = photo.pixels
     height, width = pixels.shape[:2]
-    report(0.1, "preview")
-    half = cv2.resize(pixels, (2048, 1024), interpolation=cv2.INTER_AREA) if width > 2048 else pixels
-    preview = cv2.resize(half, PREVIEW_SIZE, interpolation=cv2.INTER_AREA)
-    preview_bytes = _encode_preview(preview, photo.gps if settings.keep_location else None)
-    (stage / "preview.jpg").write_bytes(preview_bytes)
-    placeholder = cv2.resize(preview, PLACEHOLDER_SIZE, interpolation=cv2.INTER_AREA)
-    placeholder_uri = "data:image/jpeg;base64," + base64.b64encode(
-        simplejpeg.encode_jpeg(placeholder, quality=40, colorspace="RGB", colorsubsampling="420")).decode()
-    (stage / "thumbnail.jpg").write_bytes(simplejpeg.encode_jpeg(
-        perspective_view(half, *settings.thumbnail_view, *THUMBNAIL_SIZE), quality=80, colorspace="RGB"))
-    del half
-
     tile = settings.tile_size
     sizes = level_sizes(top_face_size(width, tile), tile)
-    maps = FaceMaps(width, height, sizes[-1])
     levels = [{"face_size": s, "tiles": -(-s // tile)} for s in sizes]
-    extension = settings.tile_format
+    maps = FaceMaps(width, height, sizes[-1])
     encode = _tile_encoder(settings)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = []
-        for number, face in enumerate(FACES):
-            report(0.2 + 0.75 * number / len(FACES), f"face {face}")
-            image = maps.remap(pixels, face)
-            for level in range(len(sizes) - 1, -1, -1):
-                if image.shape[0] != sizes[level]:
-                    image = cv2.resize(image, (sizes[level], sizes[level]), interpolation=cv2.INTER_AREA)
-                folder = stage / "tiles" / str(level) / face
-                folder.mkdir(parents=True, exist_ok=True)
-                for row in range(levels[level]["tiles"]):
-                    for col in range(levels[level]["tiles"]):
-                        block = image[row * tile:(row + 1) * tile, col * tile:(col + 1) * tile]
-                        pending.append(pool.submit(_write, folder / f"{row}_{col}.{extension}", encode, block))
-            # Bound the queue so finished faces' pixels can be freed.
-            while len(pending) > 64:
-                pending.pop(0).result()
-        for job in pending:
-            job.result()
+    for level in range(len(sizes)):
+        for face in FACES:
+            (stage / "tiles" / str(level) / face).mkdir(parents=True)
+
+    def face_job(face: str) -> None:
+        """Remap, downscale and encode one face: a whole unit of work for one core."""
+        image = maps.remap(pixels, face)
+        for level in range(len(sizes) - 1, -1, -1):
+            if image.shape[0] != sizes[level]:
+                image = cv2.resize(image, (sizes[level], sizes[level]), interpolation=cv2.INTER_AREA)
+            folder = stage / "tiles" / str(level) / face
+            for row in range(levels[level]["tiles"]):
+                for col in range(levels[level]["tiles"]):
+                    block = image[row * tile:(row + 1) * tile, col * tile:(col + 1) * tile]
+                    (folder / f"{row}_{col}.{settings.tile_format}").write_bytes(encode(block))
+
+    def small_job() -> str:
+        """Preview, placeholder and thumbnail; returns the placeholder's data URI."""
+        half = cv2.resize(pixels, (2048, 1024), interpolation=cv2.INTER_AREA) if width > 2048 else pixels
+        preview = cv2.resize(half, PREVIEW_SIZE, interpolation=cv2.INTER_AREA)
+        (stage / "preview.jpg").write_bytes(_encode_preview(preview, photo.gps if settings.keep_location else None))
+        (stage / "thumbnail.jpg").write_bytes(simplejpeg.encode_jpeg(
+            perspective_view(half, *settings.thumbnail_view, *THUMBNAIL_SIZE), quality=80, colorspace="RGB"))
+        placeholder = cv2.resize(preview, PLACEHOLDER_SIZE, interpolation=cv2.INTER_AREA)
+        return "data:image/jpeg;base64," + base64.b64encode(
+            simplejpeg.encode_jpeg(placeholder, quality=40, colorspace="RGB", colorsubsampling="420")).decode()
+
+    # Two workers, each doing whole faces, and OpenCV itself on one thread: both cores stay
+    # busy with no oversubscription (OpenCV and libjpeg-turbo release the GIL).
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            small = pool.submit(small_job)
+            jobs = [pool.submit(face_job, face) for face in FACES]
+            for number, job in enumerate(jobs, start=1):
+                job.result()
+                report(0.1 + 0.85 * number / len(jobs), f"face {FACES[number - 1]}")
+            placeholder_uri = small.result()
+    finally:
+        cv2.setNumThreads(threads)
     del maps
     gpano = photo.gpano
     manifest = {
@@ -172,12 +181,12 @@ def _render(photo: Photo, sha256: str, settings: PanoramaSettings, stage: Path, 
         "thumbnail": "thumbnail.jpg",
         "thumbnail_view": list(settings.thumbnail_view),
         "tile_size": tile,
-        "tile_format": extension,
+        "tile_format": settings.tile_format,
         "quality": settings.quality,
         "faces": list(FACES),
         "face_order": "f r b l u d: yaw 0, 90, 180, -90, up, down (see tourbuilder/panorama/README.md)",
         "levels": levels,
-        "tile_path": f"tiles/{{level}}/{{face}}/{{row}}_{{col}}.{extension}",
+        "tile_path": f"tiles/{{level}}/{{face}}/{{row}}_{{col}}.{settings.tile_format}",
     }
     (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
@@ -199,10 +208,6 @@ def _tile_encoder(settings: PanoramaSettings) -> Callable[[np.ndarray], bytes]:
         return lambda block: cv2.imencode(".webp", cv2.cvtColor(block, cv2.COLOR_RGB2BGR), params)[1].tobytes()
     return lambda block: simplejpeg.encode_jpeg(np.ascontiguousarray(block), quality=settings.quality,
                                                 colorspace="RGB", colorsubsampling="420")
-
-
-def _write(path: Path, encode: Callable[[np.ndarray], bytes], block: np.ndarray) -> None:
-    path.write_bytes(encode(block))
 
 
 def _encode_preview(preview: np.ndarray, gps: bytes | None) -> bytes:

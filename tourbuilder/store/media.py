@@ -13,6 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from ..files import atomic_write_bytes, atomic_write_chunks
+
+__all__ = ["MediaStore", "atomic_write_bytes"]
+
 CHUNK = 1 << 20
 
 
@@ -31,7 +35,7 @@ class MediaStore:
     def add_bytes(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
         if not self.has(digest):
-            _atomic_write(self.path(digest), [data])
+            atomic_write_chunks(self.path(digest), [data])
         return digest
 
     def add_stream(self, stream: BinaryIO) -> tuple[str, int]:
@@ -67,24 +71,3 @@ class MediaStore:
 
     def read_bytes(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
-
-
-def _atomic_write(final: Path, chunks) -> None:
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, final)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part."""
-    _atomic_write(Path(path), [data])
