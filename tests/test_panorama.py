@@ -17,7 +17,6 @@ from tourbuilder.panorama import (
     PanoramaCache,
     PanoramaError,
     PanoramaSettings,
-    equirect_coords,
     face_directions,
     process,
     read_gpano,

@@ -13,7 +13,6 @@ from the files (sha256, type, size) and is never written by hand.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import os
 import re
@@ -25,7 +24,7 @@ from typing import Callable
 import yaml
 
 from .model import MediaInfo, Tour, TourError, dump_tour, iter_media_refs, load_tour
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, sha256_file
 
 TOUR_FILE = "tour.yaml"
 KNOWN_TYPES = {
@@ -146,18 +145,10 @@ def _describe_media(tour: Tour, root: Path) -> dict[str, MediaInfo]:
         if root not in resolved.parents or path.is_symlink() or not resolved.is_file():
             problems.append(f"{place}: {key} must be a regular file inside the tour folder")
             continue
-        media[key] = MediaInfo(sha256=_sha256_of(resolved), type=media_type(key), size=resolved.stat().st_size)
+        media[key] = MediaInfo(sha256=sha256_file(resolved), type=media_type(key), size=resolved.stat().st_size)
     if problems:
         raise TourError([_place_to_file(p) for p in problems], str(root))
     return dict(sorted(media.items()))
-
-
-def _sha256_of(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            hasher.update(chunk)
-    return hasher.hexdigest()
 
 
 def _yaml_text(data: dict) -> str:

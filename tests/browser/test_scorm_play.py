@@ -11,7 +11,6 @@ from lxml import etree
 
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
-from tourbuilder.tourfolder import read_folder
 
 SCORM_AGAIN = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "scorm-again" / "dist" / "scorm-again.js"
 

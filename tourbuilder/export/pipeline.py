@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from ..check import Finding, check_tour, has_errors
+from ..files import replace_folder
 from ..model import Tour, TourError
 from ..panorama.pipeline import PanoramaCache
 from ..panorama.scenes import panorama_cache, prepare_panoramas
@@ -167,13 +168,7 @@ def _replace_folder(stage: Path, out: Path) -> None:
         if any(out.iterdir()) and not (out / EXPORT_MARKER).exists():
             raise ExportError(f"{out} is not empty and was not made by tourbuilder: choose an empty or new folder")
     (stage / EXPORT_MARKER).write_text("Made by tourbuilder export; may be replaced by the next export.\n")
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(stage, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_folder(stage, out)
 
 
 # --- the whole pipeline --------------------------------------------------

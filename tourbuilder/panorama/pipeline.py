@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ import numpy as np
 import simplejpeg
 
 from .geometry import FACES, FaceMaps, level_sizes, perspective_view, top_face_size
-from ..files import atomic_write_bytes
+from ..files import atomic_write_bytes, replace_folder, sha256_file
 from .ingest import PanoramaError, Photo, read_photo
 
 FORMAT_VERSION = 1
@@ -77,13 +76,13 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
     out = Path(out).absolute()
     report(0.0, "reading")
     photo = read_photo(source)
-    digest = sha256 or _sha256_file(Path(source))
+    digest = sha256 or sha256_file(source)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
     try:
         manifest = _render(photo, digest, settings, stage, report)
         files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
-        _swap_in(stage, out)
+        replace_folder(stage, out)
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
@@ -167,7 +166,6 @@ def _render(photo: Photo, sha256: str, settings: PanoramaSettings, stage: Path, 
             placeholder_uri = small.result()
     finally:
         cv2.setNumThreads(threads)
-    del maps
     gpano = photo.gpano
     manifest = {
         "format": FORMAT_VERSION,
@@ -225,24 +223,6 @@ def _encode_preview(preview: np.ndarray, gps: bytes | None) -> bytes:
         Image.open(BytesIO(data)).save(out, "JPEG", quality=quality, exif=gps)
         data = out.getvalue()
     return data
-
-
-def _swap_in(stage: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(stage, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _sha256_file(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(1 << 20):
-            hasher.update(chunk)
-    return hasher.hexdigest()
 
 
 __all__ = ["PanoramaCache", "PanoramaError", "PanoramaResult", "PanoramaSettings", "process"]
