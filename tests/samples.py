@@ -72,3 +72,14 @@ def write_tiny_folder(root: Path, document: dict | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.new("RGB", (1024, 512), (40 * number, 120, 200 - 30 * number)).save(path, quality=90)
     return root
+
+
+def player_config_of(page: str | Path) -> dict:
+    """The player config a page carries: from HTML text, or from an export folder's index.html."""
+    import json
+    import re
+
+    html = (Path(page) / "index.html").read_text(encoding="utf-8") if isinstance(page, Path) else page
+    match = re.search(r'<script type="application/json" id="tourbuilder-config">(.*?)</script>', html, re.S)
+    assert match, "the page carries the player config"
+    return json.loads(match.group(1))

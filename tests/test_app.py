@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
-import re
 import zipfile
 
 from tourbuilder.demo.loader import DEMO_ID
+from tests.samples import player_config_of
 
 
-def config_of(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="tourbuilder-config">(.*?)</script>', html, re.S)
-    assert match, "the page carries the player config"
-    return json.loads(match.group(1))
 
 
 def test_index_lists_the_demo_tour_with_its_check_status(client):
@@ -30,7 +25,7 @@ def test_preview_serves_the_player_with_the_tour_and_working_media_urls(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert '<link rel="stylesheet" href="/static/build/player/player.css">' in html
-    config = config_of(html)
+    config = player_config_of(html)
     assert config["tour"]["id"] == DEMO_ID
     assert config["tracking"] == "none"
     for key, url in config["media"].items():
@@ -44,7 +39,7 @@ def test_preview_serves_the_player_with_the_tour_and_working_media_urls(client):
 def test_preview_in_english_sets_the_language(client):
     html = client.get(f"/tours/{DEMO_ID}/preview?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in html
-    assert config_of(html)["language"] == "en"
+    assert player_config_of(html)["language"] == "en"
     bad = client.get(f"/tours/{DEMO_ID}/preview?lang=fr")
     assert bad.status_code == 400
     assert "no language &#39;fr&#39;" in bad.get_data(as_text=True)
@@ -78,4 +73,4 @@ def test_config_json_cannot_close_its_script_element(app, demo_store):
     demo_store.save_tour(tour)
     html = app.test_client().get(f"/tours/{DEMO_ID}/preview").get_data(as_text=True)
     assert "</script><script>alert(1)" not in html
-    assert config_of(html)["tour"]["title"]["en"] == "</script><script>alert(1)</script>"
+    assert player_config_of(html)["tour"]["title"]["en"] == "</script><script>alert(1)</script>"

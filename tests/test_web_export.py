@@ -16,11 +16,9 @@ from PIL import Image
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
 from tourbuilder.export.web import (PHONE_FACE_SIZE, RUNTIME_PREFIXES, icon_images, phone_levels)
+from tests.samples import player_config_of
 
 
-def config_of(folder):
-    html = (folder / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="tourbuilder-config">(.*?)</script>', html, re.S).group(1))
 
 
 def precache_of(folder) -> dict:
@@ -48,13 +46,13 @@ def test_every_preview_and_tile_has_a_script_twin_with_its_bytes(web_export):
         assert base64.b64decode(match.group(3)) == image.read_bytes()
     # Only pictures drawn by WebGL get twins: not the player, not the icons.
     assert not list((web_export / "player").glob("*.js.js")) and not list((web_export / "icons").glob("*.js"))
-    config = config_of(web_export)
+    config = player_config_of(web_export)
     assert config["assetScripts"] is True and config["offline"] is True
 
 
 def test_the_manifest_names_the_tour_and_its_icons_exist(web_export):
     manifest = json.loads((web_export / "manifest.webmanifest").read_text(encoding="utf-8"))
-    tour = config_of(web_export)["tour"]
+    tour = player_config_of(web_export)["tour"]
     assert manifest["name"] == tour["title"]["mn"] == "Мөнгөн усгүй алт баяжуулалт"
     assert manifest["lang"] == "mn"
     assert manifest["start_url"] == "." and manifest["scope"] == "."
@@ -79,7 +77,7 @@ def test_the_service_worker_precaches_files_that_exist(web_export):
     for path, revision in files.items():
         assert (web_export / path).is_file(), path
         assert hashlib.sha256((web_export / path).read_bytes()).hexdigest()[:16] == revision, path
-    config = config_of(web_export)
+    config = player_config_of(web_export)
     for required in ("index.html", "player/player.js", "player/player.css", "manifest.webmanifest",
                      "icons/icon-192.png", "icons/icon-512.png"):
         assert required in files
@@ -147,6 +145,6 @@ def test_scorm_packages_get_no_service_worker_twins_or_manifest(demo_store, tmp_
     assert not {"sw.js", "manifest.webmanifest", "embed.html", "README.txt"} & names
     assert not [n for n in names if n.endswith(".jpg.js") or n.startswith("icons/")]
     html = zipfile.ZipFile(out).read("index.html").decode("utf-8")
-    config = json.loads(re.search(r'id="tourbuilder-config">(.*?)</script>', html, re.S).group(1))
+    config = player_config_of(html)
     assert "offline" not in config and "assetScripts" not in config
     assert "manifest" not in html

@@ -22,6 +22,7 @@ from tourbuilder.importing import import_tour
 from tourbuilder.store import Store
 
 from tests.conftest import REPO
+from tests.samples import player_config_of
 
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -47,8 +48,7 @@ def web_export(demo_folder_master, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tour(web_export):
-    html = (web_export / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="tourbuilder-config">(.*?)</script>', html, re.S).group(1))["tour"]
+    return player_config_of(web_export)["tour"]
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
-import re
 
 import numpy as np
 import pytest
 from PIL import Image, ImageStat
 
-from tests.samples import minimal_document, write_tiny_folder
+from tests.samples import player_config_of, minimal_document, write_tiny_folder
 from tourbuilder.export import export_tour
 
 
@@ -34,8 +32,7 @@ def centre_contrast(page) -> float:
 
 
 def test_the_preview_comes_first_then_tiles_make_the_view_sharp(page, serve, striped_tour):
-    html = (striped_tour / "index.html").read_text(encoding="utf-8")
-    config = json.loads(re.search(r'id="tourbuilder-config">(.*?)</script>', html, re.S).group(1))
+    config = player_config_of(striped_tour)
     pyramid = config["panoramas"]["media/yard.jpg"]
     assert not (striped_tour / "media").exists() or not any((striped_tour / "media").iterdir()), \
         "the full photos are not shipped: preview and tiles replace them"

@@ -4,14 +4,13 @@ right way round, and a scene link is followed with the keyboard alone."""
 from __future__ import annotations
 
 import io
-import json
-import re
 
 import pytest
 from PIL import Image, ImageStat
 
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
+from tests.samples import player_config_of
 
 HIDE_OVERLAYS = "#tourbuilder-player button[data-hotspot-id] { visibility: hidden !important; }"
 
@@ -23,9 +22,6 @@ def web_export(demo_store, tmp_path):
     return out
 
 
-def config_of(folder):
-    html = (folder / "index.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="tourbuilder-config">(.*?)</script>', html, re.S).group(1))
 
 
 def open_tour(page, url):
@@ -66,7 +62,7 @@ def test_the_panorama_is_drawn_with_real_pixels(page, serve, web_export):
 
 
 def test_the_view_shows_the_panorama_the_right_way_round(page, serve, web_export):
-    config = config_of(web_export)
+    config = player_config_of(web_export)
     start = config["tour"]["start_scene"]
     # The equirect preview the player shows first: tiles drawn over it must agree with it.
     key = config["tour"]["scenes"][start]["panorama"]
@@ -88,7 +84,7 @@ def test_the_view_shows_the_panorama_the_right_way_round(page, serve, web_export
 
 
 def test_a_scene_link_is_followed_with_the_keyboard(page, serve, web_export):
-    config = config_of(web_export)
+    config = player_config_of(web_export)
     tour = config["tour"]
     open_tour(page, serve(web_export) + "index.html")
     assert page.get_attribute("#tourbuilder-player", "data-scene") == tour["start_scene"]
@@ -111,7 +107,7 @@ def test_a_scene_link_is_followed_with_the_keyboard(page, serve, web_export):
 
 
 def test_an_info_hotspot_opens_a_dialog_that_closes_with_escape(page, serve, web_export):
-    tour = config_of(web_export)["tour"]
+    tour = player_config_of(web_export)["tour"]
     info = next(h for h in tour["scenes"][tour["start_scene"]]["hotspots"] if h["kind"] == "info")
     open_tour(page, serve(web_export) + "index.html")
     button = page.locator(f'[data-hotspot-id="{info["id"]}"]')
