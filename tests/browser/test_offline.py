@@ -26,7 +26,7 @@ from PIL import Image, ImageStat
 
 from tests.browser.conftest import QuietHandler, open_page
 from tests.browser.test_tiles import centre_contrast, striped_tour  # noqa: F401 (a fixture)
-from tests.browser.test_web_export import config_of
+from tests.samples import player_config_of
 from tests.samples import minimal_document, write_tiny_folder
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
@@ -115,7 +115,7 @@ def first_link(tour: dict) -> dict:
 # --- file:// -------------------------------------------------------------
 
 def test_the_tour_plays_from_its_folder(page, web_export):
-    tour = config_of(web_export)["tour"]
+    tour = player_config_of(web_export)["tour"]
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto((web_export / "index.html").as_uri())
@@ -143,7 +143,7 @@ def test_the_tour_plays_from_its_folder(page, web_export):
     assert images == [], f"pictures come from their script twins, never as image files: {images[:3]}"
     twins = [url for url in requests if url.endswith(".jpg.js")]
     assert any("/preview.jpg.js" in url for url in twins) and any("/tiles/" in url for url in twins)
-    total_tiles = sum(6 * level["tiles"] ** 2 for p in config_of(web_export)["panoramas"].values() for level in p["levels"])
+    total_tiles = sum(6 * level["tiles"] ** 2 for p in player_config_of(web_export)["panoramas"].values() for level in p["levels"])
     assert len(twins) < total_tiles, "twins are loaded on demand, not all at once"
     assert page.evaluate("document.querySelectorAll('script[src$=\".jpg.js\"]').length") == 0, "twin scripts are removed"
     assert page.evaluate("window.tourbuilder.offline") is None, "no service worker from a folder"
@@ -233,7 +233,7 @@ def test_pictures_sound_and_video_of_hotspots_work_from_the_folder(page, media_t
 
 def test_the_tour_plays_offline_once_visited(sw_page, server, web_export):
     page = sw_page
-    tour = config_of(web_export)["tour"]
+    tour = player_config_of(web_export)["tour"]
     site = server(web_export)
     page.goto(site.url + "index.html")
     page.wait_for_selector(READY, timeout=20_000)
