@@ -23,7 +23,7 @@ def main() -> int:
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     with open(report, "w") as f:
         json.dump({"wall_s": wall, "maxrss_kib": usage.ru_maxrss, "user_s": usage.ru_utime,
-                   "sys_s": usage.ru_stime, "exit": code}, f)
+                   "sys_s": usage.ru_stime, "minflt": usage.ru_minflt, "majflt": usage.ru_majflt, "exit": code}, f)
     return 0 if code == 0 else 1
 
 

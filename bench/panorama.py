@@ -91,6 +91,9 @@ def wait_quiet(limit_s: float, threshold: float = 0.25) -> float:
             return load
 
 
+CHILD_ENV: dict[str, str] = {}  # --env NAME=VALUE
+
+
 def run_child(method: str, job: dict, work: Path) -> dict:
     """Run one method in a fresh process; wall time and peak RSS of that process (tree).
 
@@ -103,6 +106,7 @@ def run_child(method: str, job: dict, work: Path) -> dict:
     child_method = "floor" if method.startswith("floor") else method
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env.update(CHILD_ENV)
     cmd = [sys.executable, str(SPAWN), str(spawn_path), sys.executable, str(CHILD), child_method, str(job_path)]
     with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
         busy0 = _busy_ticks()
@@ -123,7 +127,7 @@ def run_child(method: str, job: dict, work: Path) -> dict:
     spawn = json.loads(spawn_path.read_text())
     report = json.loads(report_path.read_text())
     report.update(wall_s=spawn["wall_s"], rss_bytes=spawn["maxrss_kib"] * 1024, user_s=spawn["user_s"],
-                  sys_s=spawn["sys_s"])
+                  sys_s=spawn["sys_s"], minflt=spawn.get("minflt", 0))
     # CPU used by everything else on the machine meanwhile, in cores: a shared box shows up here.
     if busy0 is not None and busy1 is not None and outer_wall > 0:
         other = (busy1 - busy0) / TICK - (usage.ru_utime + usage.ru_stime)
@@ -381,6 +385,8 @@ def measure_width(width: int, source: Path, methods: list[str], repeat: int, arg
             "wall_s": statistics.median(walls), "wall_runs_s": walls,
             "work_s": statistics.median([r["work_s"] for r in reports]),
             "cpu_s": statistics.median([r["user_s"] + r["sys_s"] for r in reports]),
+            "sys_s": statistics.median([r["sys_s"] for r in reports]),
+            "minor_faults": statistics.median([r.get("minflt", 0) for r in reports]),
             "peak_rss_mb": max(rss) / MB, "rss_runs_mb": [x / MB for x in rss],
             "files": reports[-1]["files"], "out_mb": reports[-1]["bytes"] / MB,
             "other_load": statistics.median([r.get("other_load", float("nan")) for r in reports]),
@@ -500,14 +506,14 @@ def report(results: list[dict], quality: dict | None, args) -> tuple[list[dict],
 
     log("\n== time and memory: median wall seconds of whole processes, peak RSS (MB = 10^6 bytes) ==")
     head = (f"{'width':>6} {'MP':>5}  {'method':<22} {'wall s':>7} {'runs':<20} {'in-proc s':>9} {'cpu s':>6} "
-            f"{'peak RSS MB':>11} {'files':>5} {'out MB':>6} {'s/MP':>6} {'MB/MP':>6} {'other':>5}")
+            f"{'sys s':>5} {'peak RSS MB':>11} {'files':>5} {'out MB':>6} {'s/MP':>6} {'MB/MP':>6} {'other':>5}")
     log(head)
     log("-" * len(head))
     for entry in results:
         for method, m in entry["methods"].items():
             runs = ",".join(f"{w:.2f}" for w in m["wall_runs_s"])
             log(f"{entry['width']:>6} {entry['megapixels']:>5.1f}  {LABELS[method]:<22} {m['wall_s']:>7.2f} {runs:<20} "
-                f"{m['work_s']:>9.2f} {m['cpu_s']:>6.2f} {m['peak_rss_mb']:>11.0f} {m['files']:>5} {m['out_mb']:>6.1f} "
+                f"{m['work_s']:>9.2f} {m['cpu_s']:>6.2f} {m['sys_s']:>5.2f} {m['peak_rss_mb']:>11.0f} {m['files']:>5} {m['out_mb']:>6.1f} "
                 f"{m['s_per_mp']:>6.3f} {m['mb_per_mp']:>6.1f} {m['other_load']:>5.2f}")
         log("")
 
@@ -633,6 +639,9 @@ def main(argv=None) -> int:
                         help="a run during which other processes used more cores than this is run again "
                              "(up to --retries times); default %(default)s")
     parser.add_argument("--retries", type=int, default=3, help="default %(default)s")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="set an environment variable in every child (repeatable), "
+                             "e.g. NUMPY_MADVISE_HUGEPAGE=0")
     parser.add_argument("--keep", action="store_true", help="keep the temporary outputs (path is printed)")
     args = parser.parse_args(argv)
     widths = [MAIN_WIDTH] if args.quick else sorted({int(w) for w in args.widths.split(",") if w.strip()})
@@ -643,7 +652,14 @@ def main(argv=None) -> int:
         parser.error(f"unknown methods: {', '.join(sorted(unknown))}")
     methods = [m for m in METHODS if m in methods]
 
+    for item in args.env:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            parser.error(f"--env wants NAME=VALUE, not {item!r}")
+        CHILD_ENV[name] = value
     env = environment()
+    if CHILD_ENV:
+        env["child env"] = " ".join(f"{k}={v}" for k, v in CHILD_ENV.items())
     log("panorama bench: " + ", ".join(f"{k} {v}" for k, v in env.items()))
     cache = _inputs.CACHE_DIR
     sources = {w: _inputs.ensure_input(w, cache, log) for w in widths}
