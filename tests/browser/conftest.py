@@ -42,6 +42,17 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture
+def web_export(demo_store, tmp_path):
+    """The demo tour's web export, in a folder of its own."""
+    from tourbuilder.demo.loader import DEMO_ID
+    from tourbuilder.export import export_tour
+
+    out = tmp_path / "web"
+    export_tour(DEMO_ID, "web", out, store=demo_store)
+    return out
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output readable
         pass

@@ -34,13 +34,6 @@ from tourbuilder.export import export_tour
 READY = '#tourbuilder-player[data-ready="true"]'
 
 
-@pytest.fixture
-def web_export(demo_store, tmp_path):
-    out = tmp_path / "web"
-    export_tour(DEMO_ID, "web", out, store=demo_store)
-    return out
-
-
 class Server:
     """A static server on loopback that a test can stop (the `serve` fixture's cannot be);
     .requests lists the paths it was asked for."""
@@ -207,25 +200,31 @@ def media_tour(tmp_path):
     return out
 
 
-def test_pictures_sound_and_video_of_hotspots_work_from_the_folder(page, media_tour):
-    page.goto((media_tour / "index.html").as_uri())
-    page.wait_for_selector(READY, timeout=20_000)
+def check_hotspot_media(page, *, seek: bool = False) -> None:
+    """Open the media tour's picture, sound and video hotspots and see each really load
+    (and, with ``seek``, that sound and video can jump to 0.3 s)."""
     page.evaluate("window.tourbuilder.player.activateHotspot('crusher')")
     image = page.locator("dialog img").first
     image.wait_for()
     page.wait_for_function("(img) => img.complete && img.naturalWidth === 320", arg=image.element_handle(),
                            timeout=10_000)
     page.keyboard.press("Escape")
-    page.evaluate("window.tourbuilder.player.activateHotspot('sound')")
-    audio = page.locator("audio").first
-    audio.wait_for(state="attached")
-    page.wait_for_function("(a) => a.readyState >= 1 && a.duration > 0.4", arg=audio.element_handle(), timeout=10_000)
-    page.keyboard.press("Escape")
-    page.evaluate("window.tourbuilder.player.activateHotspot('clip')")
-    video = page.locator("video").first
-    video.wait_for(state="attached")
-    page.wait_for_function("(v) => v.readyState >= 1 && v.videoWidth === 64", arg=video.element_handle(),
-                           timeout=10_000)
+    for spot, check in (("sound", "a.duration > 0.4"), ("clip", "a.videoWidth === 64")):
+        page.evaluate(f"window.tourbuilder.player.activateHotspot('{spot}')")
+        media = page.locator("dialog audio, dialog video").first
+        media.wait_for(state="attached")
+        page.wait_for_function(f"(a) => a.readyState >= 1 && {check}", arg=media.element_handle(), timeout=10_000)
+        if seek:
+            media.evaluate("(a) => { a.currentTime = 0.3; }")
+            page.wait_for_function("(a) => !a.seeking && a.readyState >= 1", arg=media.element_handle(),
+                                   timeout=10_000)
+        page.keyboard.press("Escape")
+
+
+def test_pictures_sound_and_video_of_hotspots_work_from_the_folder(page, media_tour):
+    page.goto((media_tour / "index.html").as_uri())
+    page.wait_for_selector(READY, timeout=20_000)
+    check_hotspot_media(page)
     assert page.watch.console_errors == []
 
 
@@ -274,22 +273,7 @@ def test_pictures_sound_and_video_play_offline_once_visited(sw_page, server, med
     try:
         page.reload()
         page.wait_for_selector(READY, timeout=20_000)
-        page.evaluate("window.tourbuilder.player.activateHotspot('crusher')")
-        image = page.locator("dialog img").first
-        image.wait_for()
-        page.wait_for_function("(img) => img.complete && img.naturalWidth === 320", arg=image.element_handle(),
-                               timeout=10_000)
-        page.keyboard.press("Escape")
-        for spot, check in (("sound", "a.duration > 0.4"), ("clip", "a.videoWidth === 64")):
-            page.evaluate(f"window.tourbuilder.player.activateHotspot('{spot}')")
-            media = page.locator("dialog audio, dialog video").first
-            media.wait_for(state="attached")
-            page.wait_for_function(f"(a) => a.readyState >= 1 && {check}", arg=media.element_handle(),
-                                   timeout=10_000)
-            media.evaluate("(a) => { a.currentTime = 0.3; }")
-            page.wait_for_function("(a) => !a.seeking && a.readyState >= 1", arg=media.element_handle(),
-                                   timeout=10_000)
-            page.keyboard.press("Escape")
+        check_hotspot_media(page, seek=True)
     finally:
         page.context.set_offline(False)
     assert page.watch.console_errors == []

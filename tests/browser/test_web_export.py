@@ -8,18 +8,9 @@ import io
 import pytest
 from PIL import Image, ImageStat
 
-from tourbuilder.demo.loader import DEMO_ID
-from tourbuilder.export import export_tour
 from tests.samples import player_config_of
 
 HIDE_OVERLAYS = "#tourbuilder-player button[data-hotspot-id] { visibility: hidden !important; }"
-
-
-@pytest.fixture
-def web_export(demo_store, tmp_path):
-    out = tmp_path / "web"
-    export_tour(DEMO_ID, "web", out, store=demo_store)
-    return out
 
 
 
