@@ -1,7 +1,8 @@
 """Cube faces from an equirectangular image: the exact geometry of README.md, as remap tables.
 
 The four side faces share one table shifted by a quarter turn, and the bottom face is the top
-face mirrored, so only two tables are computed per (source size, face size).
+face mirrored, so only two tables are computed per (source size, face size), each from one
+quadrant.
 """
 
 from __future__ import annotations
@@ -35,75 +36,83 @@ def equirect_coords(directions: np.ndarray, width: int, height: int) -> tuple[np
     return u * width - 0.5, v * height - 0.5
 
 
+def _mirrored(quadrant: np.ndarray, size: int, right, bottom, corner) -> np.ndarray:
+    """A (size, size) table from its top-left quadrant and how values change when mirrored."""
+    half = quadrant.shape[0]
+    full = np.empty((size, size), np.float32)
+    full[:half, :half] = quadrant
+    full[:half, size - half:] = right(quadrant)[:, ::-1]
+    full[size - half:, :half] = bottom(quadrant)[::-1, :]
+    full[size - half:, size - half:] = corner(quadrant)[::-1, ::-1]
+    return full
+
+
 def _side_and_top_maps(width: int, height: int, size: int) -> tuple[tuple, tuple]:
-    """The front and up faces' tables, built by broadcasting to keep temporaries few.
+    """The front and up faces' tables in float32 (source x and y of every face pixel).
 
     Front: direction (a, -b, 1), so yaw = atan(a) depends on the column only and
     pitch = atan2(-b, sqrt(a^2 + 1)). Up: direction (a, 1, b), yaw = atan2(a, b),
     pitch = atan2(1, hypot(a, b)). Same formulas as equirect_coords(face_directions(...)).
+    Only the top-left quadrant is computed (a, b < 0); the rest follows by symmetry, since
+    the pixel centres are symmetric about the face centre.
     """
-    coords = ((2 * (np.arange(size, dtype=np.float64) + 0.5) / size) - 1).astype(np.float32)
+    half = (size + 1) // 2
+    coords = (2 * (np.arange(half, dtype=np.float64) + 0.5) / size) - 1  # the negative half
     a = coords[None, :]
     b = coords[:, None]
     x_scale, y_scale = width / (2 * np.pi), height / np.pi
+    x_centre, y_centre = 0.5 * width - 0.5, 0.5 * height - 0.5
+    full_coords = np.concatenate([coords, -coords[size - half - 1::-1]])
     front_x = np.empty((size, size), np.float32)
-    front_x[:] = (0.5 * width - 0.5) + np.arctan(a) * x_scale
-    front_y = np.arctan2(-b, np.sqrt(a * a + 1))
-    front_y *= -y_scale
-    front_y += 0.5 * height - 0.5
-    up_x = np.arctan2(a, b)
-    up_x *= x_scale
-    up_x += 0.5 * width - 0.5
-    up_y = np.hypot(a, b)
-    np.arctan2(1.0, up_y, out=up_y)
-    up_y *= -y_scale
-    up_y += 0.5 * height - 0.5
-    return (front_x, front_y.astype(np.float32, copy=False)), (up_x.astype(np.float32, copy=False),
-                                                              up_y.astype(np.float32, copy=False))
+    front_x[:] = (x_centre + np.arctan(full_coords) * x_scale).astype(np.float32)[None, :]
+    # pitch is even in a and odd in b: y mirrors to (height - 1) - y across the middle row
+    front_y_q = (y_centre + np.arctan2(b, np.sqrt(a * a + 1)) * y_scale).astype(np.float32)
+    front_y = _mirrored(front_y_q, size, lambda q: q, lambda q: (height - 1.0) - q,
+                        lambda q: (height - 1.0) - q)
+    # yaw in the quadrant, then atan2(-a, b) = -yaw, atan2(a, -b) = -pi - yaw, atan2(-a, -b) = pi + yaw
+    yaw_q = np.arctan2(a, b)
+    up_yaw = _mirrored(yaw_q.astype(np.float32), size, np.negative, lambda q: -np.pi - q, lambda q: np.pi + q)
+    up_x = up_yaw
+    up_x *= np.float32(x_scale)
+    up_x += np.float32(x_centre)
+    up_y_q = (y_centre - np.arctan2(1.0, np.sqrt(a * a + b * b)) * y_scale).astype(np.float32)
+    up_y = _mirrored(up_y_q, size, lambda q: q, lambda q: q, lambda q: q)
+    return (front_x, front_y), (up_x, up_y)
 
 
 class FaceMaps:
-    """Fixed-point remap tables for the six faces of one (source size, face size).
+    """Remap tables for the six faces of one (source size, face size), in float32.
 
-    Converted once: a side face is the front face turned by a quarter of the width, which for
-    a width divisible by 4 is a whole-pixel shift of the integer part (the fractions stay).
+    Float tables remap as fast as OpenCV's fixed-point ones (it converts them per block) and
+    need no conversion pass. A side face is the front face turned by a quarter of the width
+    (x shifted, wrapped into the image); the bottom face is the top face mirrored.
     """
 
     def __init__(self, width: int, height: int, size: int):
         self.width, self.height, self.size = width, height, size
-        (front_x, front_y), (up_x, up_y) = _side_and_top_maps(width, height, size)
+        (self._front_x, front_y), (up_x, up_y) = _side_and_top_maps(width, height, size)
         # Keep a 1.5-row margin from the poles: cubic sampling there needs no rows beyond the image.
-        np.clip(front_y, 1.0, height - 2.0, out=front_y)
         np.clip(up_y, 1.0, height - 2.0, out=up_y)
-        self._front_float = (front_x, front_y) if width % 4 else None
-        self._fixed = {
-            "f": cv2.convertMaps(front_x, front_y, cv2.CV_16SC2),
-            "u": cv2.convertMaps(up_x, up_y, cv2.CV_16SC2),
-            "d": cv2.convertMaps(np.ascontiguousarray(up_x[::-1]),
-                                 np.ascontiguousarray((height - 1.0) - up_y[::-1]), cv2.CV_16SC2),
-        }
+        self._front_y = front_y
+        self._up = (up_x, up_y)
 
     def maps(self, face: str) -> tuple[np.ndarray, np.ndarray]:
-        if face in self._fixed:
-            return self._fixed[face]
+        if face == "u":
+            return self._up
+        if face == "d":
+            up_x, up_y = self._up
+            return np.ascontiguousarray(up_x[::-1]), (self.height - 1.0) - up_y[::-1]
+        map_x = self._front_x
         turn = SIDE_TURNS[face]
-        if self._front_float is not None:  # a width not divisible by 4: shift in floating point
-            front_x, front_y = self._front_float
-            map_x = front_x + np.float32(turn * self.width / 4.0)
+        if turn:
+            map_x = map_x + np.float32(turn * self.width / 4.0)
             map_x[map_x >= self.width - 0.5] -= self.width
-            return cv2.convertMaps(map_x, front_y, cv2.CV_16SC2)
-        front_xy, fractions = self._fixed["f"]
-        xy = front_xy.copy()
-        x = xy[..., 0]
-        x += turn * (self.width // 4)
-        x[x >= self.width] -= self.width
-        return xy, fractions
+        return map_x, self._front_y
 
     def remap(self, source: np.ndarray, face: str) -> np.ndarray:
-        fixed_xy, fixed_frac = self.maps(face)
+        map_x, map_y = self.maps(face)
         # BORDER_WRAP joins the 360° seam; the pole margin above keeps rows in range.
-        return cv2.remap(source, fixed_xy, fixed_frac, interpolation=cv2.INTER_CUBIC,
-                         borderMode=cv2.BORDER_WRAP)
+        return cv2.remap(source, map_x, map_y, interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_WRAP)
 
 
 def top_face_size(width: int, tile_size: int) -> int:

@@ -10,6 +10,7 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import simplejpeg
@@ -39,17 +40,18 @@ class Photo:
     gps: bytes | None  # the EXIF GPS block, kept only to be re-embedded on purpose
 
 
-def read_photo(path: str | Path) -> Photo:
+def read_photo(path: str | Path, on_size: Callable[[int, int], None] | None = None) -> Photo:
+    """Read and check one photo; ``on_size(width, height)`` hears the final canvas size before decoding."""
     path = Path(path)
     name = path.name
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise PanoramaError(f"{name}: cannot be read ({exc.strerror}): check the path") from None
-    return decode_photo(data, name)
+    return decode_photo(data, name, on_size)
 
 
-def decode_photo(data: bytes, name: str) -> Photo:
+def decode_photo(data: bytes, name: str, on_size: Callable[[int, int], None] | None = None) -> Photo:
     header = _open_header(data, name)
     width, height = header.size
     exif = header.getexif()
@@ -59,6 +61,8 @@ def decode_photo(data: bytes, name: str) -> Photo:
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     _check_geometry(name, width, height, gpano)
+    if on_size:
+        on_size(*_canvas_size(width, height, gpano))
     pixels = _decode(header, data, name)
     pixels = _upright(pixels, orientation)
     partial = gpano.is_partial
@@ -166,11 +170,18 @@ def _upright(pixels: np.ndarray, orientation: int) -> np.ndarray:
     return pixels if fix is None else np.ascontiguousarray(fix(pixels))
 
 
+def _canvas_size(width: int, height: int, gpano: GPano) -> tuple[int, int]:
+    """The size of the full 2:1 panorama a photo of width x height (upright) becomes."""
+    if not gpano.is_partial:
+        return width, height
+    full_w = int(round(gpano.full_width * width / gpano.cropped_width))
+    return full_w, full_w // 2
+
+
 def _pad_partial(pixels: np.ndarray, gpano: GPano, name: str) -> np.ndarray:
     """Place a partial panorama into its full 2:1 canvas (the rest a neutral dark grey)."""
     scale = pixels.shape[1] / gpano.cropped_width
-    full_w = int(round(gpano.full_width * scale))
-    full_h = full_w // 2
+    full_w, full_h = _canvas_size(pixels.shape[1], pixels.shape[0], gpano)
     left = int(round((gpano.cropped_left or 0) * scale)) % full_w
     top = int(round((gpano.cropped_top or 0) * scale))
     height, width = pixels.shape[:2]

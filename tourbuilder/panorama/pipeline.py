@@ -12,7 +12,8 @@ import hashlib
 import json
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -75,19 +76,47 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
     report = progress or (lambda fraction, stage: None)
     out = Path(out).absolute()
     report(0.0, "reading")
-    photo = read_photo(source)
-    digest = sha256 or sha256_file(source)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
-    try:
-        manifest = _render(photo, digest, settings, stage, report)
-        files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
-        replace_folder(stage, out)
-    finally:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+    with _small_pages(), ThreadPoolExecutor(max_workers=2) as pool:
+        maps: list[Future] = []
+
+        def start_maps(width: int, height: int) -> None:
+            # The tables depend only on the sizes: build them on the other core while decoding.
+            maps.append(pool.submit(FaceMaps, width, height, top_face_size(width, settings.tile_size)))
+
+        photo = read_photo(source, on_size=start_maps)
+        digest = sha256 or sha256_file(source)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
+        try:
+            manifest = _render(photo, maps[0].result(), digest, settings, stage, report, pool)
+            files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
+            replace_folder(stage, out)
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
     report(1.0, "done")
     return PanoramaResult(folder=out, manifest=manifest, files=files)
+
+
+@contextmanager
+def _small_pages():
+    """Ask numpy not to request transparent huge pages for its arrays while the pipeline runs.
+
+    With the kernel's THP "defrag" set to madvise (Debian's default), every huge-page fault
+    compacts memory on the spot; for the pipeline's large short-lived arrays this tripled the
+    time to build the face tables and added ~40% to decoding (bench/README.md). numpy only
+    offers the switch as ``_set_madvise_hugepage``; without it we simply keep the default.
+    """
+    switch = getattr(getattr(np, "_core", None), "multiarray", None)
+    switch = getattr(switch, "_set_madvise_hugepage", None)
+    if switch is None:
+        yield
+        return
+    previous = switch(False)
+    try:
+        yield
+    finally:
+        switch(previous)
 
 
 class PanoramaCache:
@@ -117,13 +146,13 @@ class PanoramaCache:
 
 # --- stages ----------------------------------------------------------------------------------
 
-def _render(photo: Photo, sha256: str, settings: PanoramaSettings, stage: Path, report: Progress) -> dict:
+def _render(photo: Photo, maps: FaceMaps, sha256: str, settings: PanoramaSettings, stage: Path,
+            report: Progress, pool: ThreadPoolExecutor) -> dict:
     pixels = photo.pixels
-    height, width = pixels.shape[:2]
+    width = pixels.shape[1]
     tile = settings.tile_size
     sizes = level_sizes(top_face_size(width, tile), tile)
     levels = [{"face_size": s, "tiles": -(-s // tile)} for s in sizes]
-    maps = FaceMaps(width, height, sizes[-1])
     encode = _tile_encoder(settings)
     for level in range(len(sizes)):
         for face in FACES:
@@ -157,13 +186,12 @@ def _render(photo: Photo, sha256: str, settings: PanoramaSettings, stage: Path, 
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
     try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            small = pool.submit(small_job)
-            jobs = [pool.submit(face_job, face) for face in FACES]
-            for number, job in enumerate(jobs, start=1):
-                job.result()
-                report(0.1 + 0.85 * number / len(jobs), f"face {FACES[number - 1]}")
-            placeholder_uri = small.result()
+        small = pool.submit(small_job)
+        jobs = [pool.submit(face_job, face) for face in FACES]
+        for number, job in enumerate(jobs, start=1):
+            job.result()
+            report(0.1 + 0.85 * number / len(jobs), f"face {FACES[number - 1]}")
+        placeholder_uri = small.result()
     finally:
         cv2.setNumThreads(threads)
     gpano = photo.gpano
