@@ -2,7 +2,8 @@
 #   make run   sets everything up and starts the authoring app with the demo tour
 #   make test  sets everything up and runs the whole test suite
 # Both install what a fresh machine lacks: a virtual environment with the package
-# (whose build runs `npm ci && npm run build` in web/), and Debian's Chromium for tests.
+# (whose build runs `npm ci && npm run build` in web/), Debian's espeak-ng and ffmpeg for
+# narration (robot voices, m4a recordings), and Debian's Chromium for tests.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,17 +12,21 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DATA   ?= instance
 
-.PHONY: setup run test chromium clean
+.PHONY: setup run test chromium voices clean
 
+# piper-tts is installed without its dependencies (onnxruntime...) only for its espeak-ng data
+# folder (the Mongolian voice: lang/xgn/mn, mn_dict), read by Debian's espeak-ng in its own
+# process; piper itself is never imported (GPL). See tourbuilder/narration/README.md.
 $(BIN)/tourbuilder: pyproject.toml hatch_build.py web/package.json web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --no-deps "piper-tts>=1.8,<2"
 	touch $@
 
 setup: $(BIN)/tourbuilder
 
-run: setup
+run: setup voices
 	$(BIN)/tourbuilder --help >/dev/null
 	$(BIN)/tourbuilder demo --data $(DATA)
 	$(BIN)/tourbuilder serve --data $(DATA) --host $(HOST) --port $(PORT)
@@ -31,7 +36,13 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup chromium
+voices:
+	@command -v espeak-ng >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1 || { \
+	  echo "Installing Debian's espeak-ng (offline robot voices) and ffmpeg (m4a recordings)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    espeak-ng ffmpeg >/dev/null; }
+
+test: setup chromium voices
 	$(BIN)/python -m pytest
 
 clean:

@@ -2,11 +2,15 @@
 
 The text lives in the repository's tour.yaml, scenes/ and quizzes/ (packaged into
 the wheel as tourbuilder/demo/tour/); the panoramas are painted by painter.py,
-deterministically, when the demo is built.
+deterministically, when the demo is built, and the scenes' narration is spoken then by
+espeak-ng in both languages (labelled robot voices; see tourbuilder/narration/). Without
+espeak-ng (or piper-tts's data for Mongolian) the demo is built without those tracks, and
+`tourbuilder narrate` says what to install.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,6 +21,8 @@ from ..tourfolder import TOUR_FILE, read_folder
 
 DEMO_ID = "mercury-free-processing"
 DEMO_WIDTH = 4096
+
+log = logging.getLogger(__name__)
 
 
 def demo_text_folder() -> Path:
@@ -30,8 +36,12 @@ def demo_text_folder() -> Path:
     raise FileNotFoundError("the demo tour's files are missing from this installation: reinstall tourbuilder")
 
 
-def build_demo_folder(out: Path, *, width: int = DEMO_WIDTH) -> Path:
-    """Write the complete demo tour folder (text and painted panoramas) into ``out``."""
+def build_demo_folder(out: Path, *, width: int = DEMO_WIDTH, narrate: bool = True,
+                      cache_root: Path | None = None) -> Path:
+    """Write the complete demo tour folder (text, painted panoramas, spoken narration) into ``out``.
+
+    ``cache_root``: where narration tracks are cached (default: the temporary folder's).
+    """
     from .painter import write_demo_media
 
     source = demo_text_folder()
@@ -41,7 +51,23 @@ def build_demo_folder(out: Path, *, width: int = DEMO_WIDTH) -> Path:
         shutil.copytree(source / section, out / section, dirs_exist_ok=True)
     scenes = _scenes_without_media(out)
     write_demo_media(out, scenes, width=width)
+    if narrate:
+        narrate_demo(out, cache_root)
     return out
+
+
+def narrate_demo(folder: Path, cache_root: Path | None = None):
+    """Speak the demo's narration with the engines its scenes ask for (espeak-ng, offline).
+
+    A track that cannot be made (espeak-ng missing) is logged and left for `tourbuilder narrate`."""
+    from ..narration import narrate_folder
+
+    if cache_root is None:
+        cache_root = Path(tempfile.gettempdir()) / "tourbuilder-derived" / "narration"
+    report = narrate_folder(folder, cache_root=cache_root)
+    for track in report.failed:
+        log.warning("demo narration %s %s not made: %s", track.where, track.lang, track.message)
+    return report
 
 
 def _scenes_without_media(folder: Path):

@@ -10,21 +10,34 @@ from .errors import TourError, from_validation_error
 from .migrations import migrate
 from .tour import (
     SCHEMA_VERSION,
+    AnyQuestion,
     Choice,
     Completion,
+    Cue,
     InfoHotspot,
     MediaHotspot,
     MediaInfo,
     Narration,
+    NarrationTrack,
+    FindQuestion,
+    OrderItem,
+    OrderQuestion,
+    PictureChoice,
+    PictureQuestion,
+    Place,
     Pose,
     Question,
+    QuestionFeedback,
     Quiz,
     QuizHotspot,
+    TrueFalseQuestion,
     Scene,
     SceneLinkHotspot,
     Tour,
     View,
     iter_media_refs,
+    iter_narrations,
+    iter_question_narrations,
     iter_texts,
     normalise_degrees,
 )
@@ -59,8 +72,11 @@ def tour_json_schema_text() -> str:
 
 
 __all__ = [
-    "SCHEMA_VERSION", "Choice", "Completion", "InfoHotspot", "MediaHotspot", "MediaInfo",
-    "Narration", "Pose", "Question", "Quiz", "QuizHotspot", "Scene", "SceneLinkHotspot",
-    "Tour", "TourError", "View", "dump_tour", "iter_media_refs", "iter_texts", "load_tour",
+    "SCHEMA_VERSION", "Choice", "Completion", "Cue", "InfoHotspot", "MediaHotspot", "MediaInfo",
+    "Narration", "NarrationTrack", "Pose", "Question", "Quiz", "QuizHotspot", "Scene", "SceneLinkHotspot",
+    "Tour", "TourError", "View", "dump_tour", "iter_media_refs", "iter_narrations", "iter_texts", "load_tour",
     "migrate", "normalise_degrees", "tour_json_schema", "tour_json_schema_text",
+    # quizzes
+    "AnyQuestion", "FindQuestion", "OrderItem", "OrderQuestion", "PictureChoice", "PictureQuestion", "Place",
+    "QuestionFeedback", "TrueFalseQuestion", "iter_question_narrations",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from .tour import HOTSPOT_KINDS
+from .tour import HOTSPOT_KINDS, QUESTION_KINDS
 
 
 class TourError(ValueError):
@@ -24,7 +24,7 @@ def place_of(loc: tuple) -> str:
     for item in loc:
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif isinstance(previous, int) and item in HOTSPOT_KINDS:
+        elif isinstance(previous, int) and item in (HOTSPOT_KINDS + QUESTION_KINDS):
             # pydantic adds the union tag to the path; a person thinks of hotspots[0].text.
             pass
         else:
@@ -42,8 +42,9 @@ def describe(error: dict) -> str:
     if kind == "missing":
         return f"{place_of(loc)} is required but missing"
     if kind == "union_tag_invalid":
+        kinds = QUESTION_KINDS if "questions" in loc else HOTSPOT_KINDS
         return (f"{place_of(loc)}: kind {error.get('input', {}).get('kind')!r} is not one of "
-                f"{', '.join(HOTSPOT_KINDS)}")
+                f"{', '.join(kinds)}")
     message = error.get("msg", "is not valid").removeprefix("Value error, ")
     return f"{place_of(loc)}: {message}" if loc else message
 

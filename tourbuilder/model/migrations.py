@@ -15,8 +15,38 @@ from .tour import SCHEMA_VERSION
 
 Step = Callable[[dict], dict]
 
+
+def _narration_tracks(document: dict) -> dict:
+    """1 -> 2: ``narration.audio`` (language -> media key) became ``narration.tracks`` (language ->
+    track: engine, audio, captions, duration, cues...). A version-1 file is an author's file, so it
+    becomes a recording; `tourbuilder narrate` later measures it and makes its captions."""
+
+    def convert(narration):
+        if not isinstance(narration, dict) or "audio" not in narration:
+            return
+        audio = narration.pop("audio")
+        if isinstance(audio, dict) and audio:
+            narration["tracks"] = {lang: {"engine": "recording", "audio": key} for lang, key in audio.items()}
+        elif not isinstance(audio, dict):
+            narration["audio"] = audio  # not a mapping: leave it for validation to name
+
+    scenes = document.get("scenes")
+    if isinstance(scenes, dict):
+        for scene in scenes.values():
+            if not isinstance(scene, dict):
+                continue
+            convert(scene.get("narration"))
+            spots = scene.get("hotspots")
+            for spot in spots if isinstance(spots, list) else []:
+                if isinstance(spot, dict):
+                    convert(spot.get("narration"))
+    return document
+
+
 #: version N -> function that returns the document in version N+1
-STEPS: dict[int, Step] = {}
+STEPS: dict[int, Step] = {
+    1: _narration_tracks,
+}
 
 
 def migrate(document: dict, steps: dict[int, Step] | None = None, current: int = SCHEMA_VERSION) -> dict:

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Identifier = Annotated[
     str,
@@ -93,11 +93,79 @@ class Pose(Strict):
     roll: Yaw = 0.0
 
 
+NARRATION_ENGINES = ("recording", "gtts", "espeak", "none")
+#: Engines whose voice is a machine's: a draft for the author to replace with a recording.
+ROBOT_ENGINES = ("gtts", "espeak")
+
+Seconds = Annotated[float, Field(ge=0, le=86400, allow_inf_nan=False, description="Seconds from the start.")]
+
+
+class Cue(Strict):
+    """A stretch of the audio and the text spoken in it (a sentence, or a word)."""
+
+    start: Seconds
+    end: Seconds
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Cue":
+        if self.end < self.start:
+            raise ValueError(f"a cue ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class NarrationTrack(Strict):
+    """One language's spoken version of a narration text: who or what speaks it, and when
+    each sentence is said. A track with only ``engine`` asks `tourbuilder narrate` to make it."""
+
+    engine: Literal["recording", "gtts", "espeak", "none"] = Field(
+        description="'recording': a person's voice, uploaded; 'gtts': Google's online voice; "
+        "'espeak': the offline espeak-ng voice; 'none': text and captions only, no sound."
+    )
+    robot: bool = Field(
+        default=False,
+        description="A machine's voice (gtts, espeak): shown as such to learners and authors, "
+        "a draft until a person records the text.",
+    )
+    voice: str | None = Field(default=None, max_length=64, description="The engine's voice, e.g. 'en-us'.")
+    audio: MediaKey | None = Field(default=None, description="The sound: mono MP3 (about 32 kbit/s).")
+    captions: MediaKey | None = Field(default=None, description="The same cues as a WebVTT file.")
+    duration: Seconds | None = Field(default=None, description="Length of the audio (or of the "
+                                     "captions' reading time when there is no audio), in seconds.")
+    text_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="sha256 of the text the track was made from: a changed text makes it out of date."
+    )
+    timing: Literal["synthesis", "estimated"] | None = Field(
+        default=None, description="'synthesis': cue times measured sentence by sentence; "
+        "'estimated': spread over the audio by length and pauses (recordings, captions only).",
+    )
+    cues: list[Cue] = Field(default=[], description="One cue per sentence, in order, in seconds.")
+    words: list[Cue] | None = Field(default=None, description="Word timings, when the engine gives them.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _robot_follows_engine(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "robot" not in data and data.get("engine") in ROBOT_ENGINES:
+            data = {**data, "robot": True}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "NarrationTrack":
+        if self.robot != (self.engine in ROBOT_ENGINES):
+            raise ValueError(f"robot must be {str(self.engine in ROBOT_ENGINES).lower()} "
+                             f"for engine '{self.engine}'")
+        if self.engine == "none" and self.audio is not None:
+            raise ValueError("engine 'none' has no audio: remove 'audio' or choose an engine")
+        return self
+
+
 class Narration(Strict):
-    """Spoken text per language; ``audio`` holds a recording or synthesis per language."""
+    """Spoken text per language, and per language the track that speaks it."""
 
     text: LocalText = {}
-    audio: dict[LanguageCode, MediaKey] = {}
+    tracks: dict[LanguageCode, NarrationTrack] = Field(
+        default={}, description="Per language: the engine chosen and what it made (audio, captions, cues)."
+    )
 
 
 class HotspotBase(Strict):
@@ -111,8 +179,11 @@ class HotspotBase(Strict):
 class SceneLinkHotspot(HotspotBase):
     kind: Literal["scene"]
     target: Identifier = Field(description="The id of the scene this link leads to.")
-    arrival: View | None = Field(
-        default=None, description="The view on arrival; the target's initial view when absent."
+    arrival: View | Literal["keep_heading"] | None = Field(
+        default=None,
+        description="The view on arrival: a view, or \"keep_heading\" to keep the compass direction "
+        "the learner faces (pitch and zoom from the target's initial view); the target's initial "
+        "view when absent.",
     )
 
 
@@ -154,24 +225,50 @@ class Scene(Strict):
         return self
 
 
+#: The most choices (or places, or items) a question may have: SCORM 1.2 names a choice in a
+#: learner's response by one character (a-z, 0-9).
+MAX_CHOICES = 36
+
+
 class Choice(Strict):
     id: Identifier
-    text: LocalText
+    text: LocalText = Field(description="The choice as the learner reads it (also a picture's text alternative).")
     correct: bool = False
-    feedback: LocalText = {}
+    feedback: LocalText = Field(default={}, description="Said when the learner chose this choice and checked.")
+    image: MediaKey | None = Field(default=None, description="A picture shown with the text (optional).")
 
 
-QUESTION_KINDS = ("single", "multiple")
+class PictureChoice(Choice):
+    image: MediaKey = Field(description="The picture the learner chooses; 'text' describes it.")
 
 
-class Question(Strict):
+class QuestionFeedback(Strict):
+    correct: LocalText = Field(default={}, description="Said after a right answer.")
+    wrong: LocalText = Field(default={}, description="Said after a wrong answer.")
+
+
+QUESTION_KINDS = ("single", "multiple", "true_false", "picture", "find", "order")
+
+
+class QuestionBase(Strict):
     id: Identifier
+    prompt: LocalText
+    points: int = Field(default=1, ge=0, le=1000, strict=True)
+    feedback: QuestionFeedback | None = Field(
+        default=None, description="Said after a check, besides the chosen choices' own feedback."
+    )
+    narration: Narration | None = Field(
+        default=None, description="The prompt spoken (a 'Listen' button plays the track of the language shown)."
+    )
+
+
+class Question(QuestionBase):
+    """A choice question: one right answer (radio buttons) or every right answer (checkboxes)."""
+
     kind: Literal["single", "multiple"] = Field(
         description="'single': exactly one choice is right; 'multiple': tick every right choice."
     )
-    prompt: LocalText
-    choices: list[Choice] = Field(min_length=2)
-    points: int = Field(default=1, ge=0, le=1000, strict=True)
+    choices: list[Choice] = Field(min_length=2, max_length=MAX_CHOICES)
 
     @model_validator(mode="after")
     def _unique_choice_ids(self) -> "Question":
@@ -179,9 +276,136 @@ class Question(Strict):
         return self
 
 
+class TrueFalseQuestion(QuestionBase):
+    """The prompt is a statement; the learner says whether it is true."""
+
+    kind: Literal["true_false"]
+    answer: bool = Field(description="Whether the statement in the prompt is true.")
+
+
+class PictureQuestion(QuestionBase):
+    """Pictures as the choices (buttons); the prompt can be spoken (narration)."""
+
+    kind: Literal["picture"]
+    multiple: bool = Field(default=False, description="Every right picture is to be chosen (else exactly one).")
+    choices: list[PictureChoice] = Field(min_length=2, max_length=MAX_CHOICES)
+
+    @model_validator(mode="after")
+    def _unique_choice_ids(self) -> "PictureQuestion":
+        _refuse_duplicates([c.id for c in self.choices], "choice id")
+        return self
+
+
+RegionPoint = Annotated[tuple[Yaw, Pitch], Field(description="[yaw, pitch] in degrees, as hotspots.")]
+
+
+class Place(Strict):
+    """A named place of a scene: the keyboard way to answer a 'find' question."""
+
+    id: Identifier
+    text: LocalText
+    yaw: Yaw
+    pitch: Pitch
+
+
+class FindQuestion(QuestionBase):
+    """'Find it in the scene': the learner points at the right place of a scene's panorama."""
+
+    kind: Literal["find"]
+    scene: Identifier = Field(description="The scene whose panorama the learner points at.")
+    region: list[RegionPoint] = Field(
+        min_length=3, max_length=64,
+        description="The right place: a polygon of [yaw, pitch] corners (world angles, as hotspots).",
+    )
+    places: list[Place] = Field(
+        min_length=2, max_length=MAX_CHOICES,
+        description="Candidate places to choose from without pointing; the right one lies inside the region.",
+    )
+
+    @model_validator(mode="after")
+    def _unique_place_ids(self) -> "FindQuestion":
+        _refuse_duplicates([p.id for p in self.places], "place id")
+        return self
+
+    def contains(self, yaw: float, pitch: float) -> bool:
+        """Whether a direction lies inside ``region`` (the player's test, web/src/player/questions/find.js)."""
+        return region_contains(self.region, yaw, pitch)
+
+    def right_places(self) -> list["Place"]:
+        return [place for place in self.places if self.contains(place.yaw, place.pitch)]
+
+
+def _unwrap(yaw: float, reference: float) -> float:
+    """``yaw`` moved by whole turns to within 180° of ``reference``."""
+    return reference + normalise_degrees(yaw - reference)
+
+
+def region_contains(region, yaw: float, pitch: float) -> bool:
+    """Even-odd test of a [yaw, pitch] polygon, in the plane of yaw and pitch with every yaw
+    unwrapped to within 180° of the first corner (so a region may cross ±180°). Regions are
+    meant to be small (an object in a scene), not to surround a pole."""
+    if len(region) < 3:
+        return False
+    ref = region[0][0]
+    corners = [(_unwrap(y, ref), p) for y, p in region]
+    x = _unwrap(yaw, ref)
+    inside = False
+    j = len(corners) - 1
+    for i in range(len(corners)):
+        xi, yi = corners[i]
+        xj, yj = corners[j]
+        if (yi > pitch) != (yj > pitch) and x < (xj - xi) * (pitch - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+class OrderItem(Strict):
+    id: Identifier
+    text: LocalText
+
+
+class OrderQuestion(QuestionBase):
+    """Put the steps in order: ``items`` are written in the right order and shown shuffled."""
+
+    kind: Literal["order"]
+    items: list[OrderItem] = Field(min_length=2, max_length=MAX_CHOICES, description="In the right order.")
+
+    @model_validator(mode="after")
+    def _unique_item_ids(self) -> "OrderQuestion":
+        _refuse_duplicates([i.id for i in self.items], "item id")
+        return self
+
+
+AnyQuestion = Annotated[
+    Union[Question, TrueFalseQuestion, PictureQuestion, FindQuestion, OrderQuestion],
+    Field(discriminator="kind"),
+]
+
+
 class Quiz(Strict):
     title: LocalText
-    questions: list[Question] = Field(min_length=1)
+    questions: list[AnyQuestion] = Field(min_length=1)
+    tries: int = Field(
+        default=1, ge=0, le=100, strict=True,
+        description="How many times each question may be checked; a right answer ends it; 0: no limit.",
+    )
+    attempts: int = Field(
+        default=0, ge=0, le=100, strict=True,
+        description="How many times the learner may take the whole quiz (a new attempt starts empty); 0: no limit.",
+    )
+    shuffle: bool = Field(default=False, description="Show the choices in an order of the learner's own.")
+    pass_mark: int | None = Field(
+        default=None, ge=0, le=100, strict=True,
+        description="Percent of points to pass this quiz; default completion.pass_mark (always that for the final quiz).",
+    )
+    checkpoint: Identifier | None = Field(
+        default=None, description="A scene: this quiz is asked when the learner leaves it by a link to a later "
+        "scene (in tour order), until it is passed or its attempts are used up.",
+    )
+    unlocks: list[Identifier] = Field(
+        default=[], description="Scenes that stay locked until this quiz is passed.",
+    )
 
     @model_validator(mode="after")
     def _unique_question_ids(self) -> "Quiz":
@@ -189,15 +413,47 @@ class Quiz(Strict):
         return self
 
 
+COMPLETION_CRITERIA = ("visit", "hotspots", "quiz")
+HotspotRef = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}/[a-z0-9][a-z0-9_-]{0,63}$"),
+    Field(description="A hotspot as 'scene-id/hotspot-id'."),
+]
+
+
 class Completion(Strict):
-    rule: Literal["quiz", "visit", "visit_and_quiz"] = Field(
+    rule: Literal["quiz", "visit", "visit_and_quiz", "hotspots"] | list[Literal["visit", "hotspots", "quiz"]] = Field(
         default="quiz",
         description="'quiz': the final quiz passed; 'visit': a share of scenes visited; "
-        "'visit_and_quiz': both.",
+        "'hotspots': the required hotspots opened; 'visit_and_quiz': both; or a list of "
+        "criteria that must all hold, e.g. [visit, hotspots, quiz].",
     )
     quiz: Identifier | None = Field(default=None, description="The final quiz, for 'quiz' rules.")
     pass_mark: int = Field(default=80, ge=0, le=100, strict=True, description="Percent of points.")
     visit_share: float = Field(default=1.0, ge=0, le=1, strict=True, allow_inf_nan=False)
+    hotspots: list[HotspotRef] = Field(
+        default=[], description="Hotspots the learner must open, for 'hotspots' rules."
+    )
+
+    @model_validator(mode="after")
+    def _rule_list(self) -> "Completion":
+        if isinstance(self.rule, list):
+            if not self.rule:
+                raise ValueError("rule is an empty list: name at least one of visit, hotspots, quiz")
+            if len(set(self.rule)) != len(self.rule):
+                raise ValueError("rule names a criterion twice: name each once")
+        # (written out: _refuse_duplicates is defined below, and Completion() is made at import)
+        repeated = sorted({ref for ref in self.hotspots if self.hotspots.count(ref) > 1})
+        if repeated:
+            raise ValueError(f"duplicate required hotspot '{repeated[0]}': each must be unique")
+        return self
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        """The rule as the criteria that must all hold, in the order visit, hotspots, quiz."""
+        rule = self.rule
+        wanted = {"visit_and_quiz": {"visit", "quiz"}}.get(rule, {rule}) if isinstance(rule, str) else set(rule)
+        return tuple(c for c in COMPLETION_CRITERIA if c in wanted)
 
 
 class MediaInfo(Strict):
@@ -209,7 +465,7 @@ class MediaInfo(Strict):
 class Tour(Strict):
     """A whole tour: the one document that is stored, checked and exported."""
 
-    schema_version: Literal[1] = Field(description="The document format's version.")
+    schema_version: Literal[2] = Field(description="The document format's version.")
     id: Identifier
     title: LocalText
     description: LocalText = {}
@@ -234,6 +490,13 @@ class Tour(Strict):
                 raise ValueError(
                     f"{place} has text in {', '.join(extra)}, which is not one of the tour's "
                     f"languages ({', '.join(self.languages)}): add it to 'languages' or remove the text"
+                )
+        for place, narration in iter_narrations(self):
+            extra = sorted(set(narration.tracks) - declared)
+            if extra:
+                raise ValueError(
+                    f"{place}.tracks has a track in {', '.join(extra)}, which is not one of the tour's "
+                    f"languages ({', '.join(self.languages)}): remove the track or add the language"
                 )
         return self
 
@@ -274,9 +537,29 @@ def iter_texts(tour: Tour):
         for question in quiz.questions:
             q_base = f"{base}.questions.{question.id}"
             yield f"{q_base}.prompt", question.prompt
-            for choice in question.choices:
+            if question.narration:
+                yield f"{q_base}.narration.text", question.narration.text
+            for choice in getattr(question, "choices", ()):
                 yield f"{q_base}.choices.{choice.id}.text", choice.text
                 yield f"{q_base}.choices.{choice.id}.feedback", choice.feedback
+            for place in getattr(question, "places", ()):
+                yield f"{q_base}.places.{place.id}.text", place.text
+            for item in getattr(question, "items", ()):
+                yield f"{q_base}.items.{item.id}.text", item.text
+            if question.feedback:
+                yield f"{q_base}.feedback.correct", question.feedback.correct
+                yield f"{q_base}.feedback.wrong", question.feedback.wrong
+
+
+def iter_narrations(tour: Tour):
+    """Yield (place, Narration) for every narration of the tour: each scene's, then its hotspots'."""
+    for scene_id, scene in tour.scenes.items():
+        base = f"scenes.{scene_id}"
+        if scene.narration:
+            yield f"{base}.narration", scene.narration
+        for spot in scene.hotspots:
+            if spot.narration:
+                yield f"{base}.hotspots.{spot.id}.narration", spot.narration
 
 
 def iter_media_refs(tour: Tour):
@@ -284,15 +567,35 @@ def iter_media_refs(tour: Tour):
     for scene_id, scene in tour.scenes.items():
         base = f"scenes.{scene_id}"
         yield f"{base}.panorama", scene.panorama
-        narrations = [(f"{base}.narration", scene.narration)]
         for spot in scene.hotspots:
             spot_base = f"{base}.hotspots.{spot.id}"
-            narrations.append((f"{spot_base}.narration", spot.narration))
             if isinstance(spot, InfoHotspot) and spot.image:
                 yield f"{spot_base}.image", spot.image
             if isinstance(spot, MediaHotspot):
                 yield f"{spot_base}.media", spot.media
-        for place, narration in narrations:
-            if narration:
-                for lang, key in narration.audio.items():
-                    yield f"{place}.audio.{lang}", key
+    for place, narration in iter_narrations(tour):
+        for lang, track in narration.tracks.items():
+            if track.audio:
+                yield f"{place}.tracks.{lang}.audio", track.audio
+            if track.captions:
+                yield f"{place}.tracks.{lang}.captions", track.captions
+    for place, narration in iter_question_narrations(tour):
+        for lang, track in narration.tracks.items():
+            if track.audio:
+                yield f"{place}.tracks.{lang}.audio", track.audio
+            if track.captions:
+                yield f"{place}.tracks.{lang}.captions", track.captions
+    for quiz_id, quiz in tour.quizzes.items():
+        for question in quiz.questions:
+            for choice in getattr(question, "choices", ()):
+                if choice.image:
+                    yield f"quizzes.{quiz_id}.questions.{question.id}.choices.{choice.id}.image", choice.image
+
+
+def iter_question_narrations(tour: Tour):
+    """Yield (place, Narration) for every question's spoken prompt (not in iter_narrations,
+    whose places are scenes and hotspots)."""
+    for quiz_id, quiz in tour.quizzes.items():
+        for question in quiz.questions:
+            if question.narration:
+                yield f"quizzes.{quiz_id}.questions.{question.id}.narration", question.narration
