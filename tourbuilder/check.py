@@ -10,14 +10,15 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
-from .model import QuizHotspot, SceneLinkHotspot, Tour, iter_media_refs, iter_texts
+from .model import (FindQuestion, QuizHotspot, SceneLinkHotspot, Tour, iter_media_refs,
+                    iter_question_narrations, iter_texts)
 
 
 
 def _is_required_text(place: str) -> bool:
     """Texts a learner must see; an empty optional text (a feedback, a caption) is fine."""
     return place.endswith((".title", ".prompt")) or place == "title" or (
-        ".choices." in place and place.endswith(".text"))
+        any(part in place for part in (".choices.", ".places.", ".items.")) and place.endswith(".text"))
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def check_tour(tour: Tour) -> list[Finding]:
     findings += _check_links(tour)
     findings += _check_reachable(tour)
     findings += _check_questions(tour)
+    findings += _check_quiz_places(tour)
     findings += _check_completion(tour)
     findings += _check_media(tour)
     findings += _check_texts(tour)
@@ -85,25 +87,145 @@ def _check_questions(tour: Tour) -> list[Finding]:
     for quiz_id, quiz in tour.quizzes.items():
         for question in quiz.questions:
             place = f"quizzes.{quiz_id}.questions.{question.id}"
-            correct = sum(choice.correct for choice in question.choices)
-            if correct == 0:
-                found.append(Finding("error", place, "has no correct answer: mark at least one choice correct"))
-            elif question.kind == "single" and correct > 1:
-                found.append(Finding("error", place,
-                                     f"is single choice but {correct} choices are marked correct: "
-                                     "mark one, or make it a multiple-choice question"))
+            if question.kind in ("single", "multiple", "picture"):
+                correct = sum(choice.correct for choice in question.choices)
+                one = question.kind == "single" or (question.kind == "picture" and not question.multiple)
+                if correct == 0:
+                    found.append(Finding("error", place, "has no correct answer: mark at least one choice correct"))
+                elif one and correct > 1:
+                    what = ("is single choice" if question.kind == "single"
+                            else "is a picture choice of one picture")
+                    fix = ("make it a multiple-choice question" if question.kind == "single"
+                           else "set 'multiple: true'")
+                    found.append(Finding("error", place,
+                                         f"{what} but {correct} choices are marked correct: mark one, or {fix}"))
+            if isinstance(question, FindQuestion):
+                found += _check_find(tour, question, place)
+        for place, narration in iter_question_narrations(tour):
+            if not place.startswith(f"quizzes.{quiz_id}."):
+                continue
+            extra = sorted(set(narration.tracks) - set(tour.languages))
+            if extra:
+                found.append(Finding("error", place, f"has a track in {', '.join(extra)}, which is not one "
+                                     f"of the tour's languages ({', '.join(tour.languages)})"))
     return found
+
+
+def _check_find(tour: Tour, question: FindQuestion, place: str) -> list[Finding]:
+    found = []
+    if question.scene not in tour.scenes:
+        found.append(Finding("error", f"{place}.scene", f"scene '{question.scene}' does not exist"))
+    right = question.right_places()
+    if not right:
+        found.append(Finding("error", f"{place}.places", "no place lies inside the region: the list of "
+                             "places (the keyboard way to answer) has no right answer"))
+    elif len(right) > 1:
+        names = ", ".join(p.id for p in right)
+        found.append(Finding("error", f"{place}.places", f"{len(right)} places lie inside the region "
+                             f"({names}): exactly one may"))
+    return found
+
+
+def _quiz_scenes(tour: Tour) -> dict[str, set[str]]:
+    """Where each quiz can be taken: the scenes of its hotspots and of its checkpoint."""
+    where: dict[str, set[str]] = {quiz_id: set() for quiz_id in tour.quizzes}
+    for scene_id, scene in tour.scenes.items():
+        for spot in scene.hotspots:
+            if isinstance(spot, QuizHotspot) and spot.quiz in where:
+                where[spot.quiz].add(scene_id)
+    for quiz_id, quiz in tour.quizzes.items():
+        if quiz.checkpoint in tour.scenes:
+            where[quiz_id].add(quiz.checkpoint)
+    return where
+
+
+def _check_quiz_places(tour: Tour) -> list[Finding]:
+    """Checkpoints and locked scenes: they name scenes that exist, and every locked scene can be
+    unlocked by a quiz the learner can reach without entering a locked scene."""
+    found = []
+    final = tour.completion.quiz
+    where = _quiz_scenes(tour)
+    locks: dict[str, list[str]] = {}
+    for quiz_id, quiz in tour.quizzes.items():
+        place = f"quizzes.{quiz_id}"
+        if quiz.checkpoint is not None and quiz.checkpoint not in tour.scenes:
+            found.append(Finding("error", f"{place}.checkpoint", f"scene '{quiz.checkpoint}' does not exist"))
+        for scene_id in quiz.unlocks:
+            if scene_id not in tour.scenes:
+                found.append(Finding("error", f"{place}.unlocks", f"scene '{scene_id}' does not exist"))
+            elif scene_id == tour.start_scene:
+                found.append(Finding("error", f"{place}.unlocks",
+                                     f"the start scene '{scene_id}' cannot be locked: the tour starts there"))
+            else:
+                locks.setdefault(scene_id, []).append(quiz_id)
+        if quiz.unlocks and quiz.attempts:
+            found.append(Finding("warning", f"{place}.attempts",
+                                 f"the quiz unlocks scenes but allows {quiz.attempts} attempt(s): a learner who "
+                                 "fails them all can never enter those scenes (0 allows any number)"))
+        if quiz_id == final and quiz.pass_mark is not None and quiz.pass_mark != tour.completion.pass_mark:
+            found.append(Finding("warning", f"{place}.pass_mark",
+                                 f"is ignored: the final quiz's pass mark is completion.pass_mark "
+                                 f"({tour.completion.pass_mark})"))
+        if quiz_id != final and not where[quiz_id]:
+            found.append(Finding("warning", place, "is never asked: open it from a quiz hotspot, make it a "
+                                 "checkpoint, or make it the final quiz"))
+    if locks and tour.start_scene in tour.scenes:
+        passed: set[str] = set()
+        if final in tour.quizzes and "quiz" in tour.completion.criteria:
+            where[final] = where[final] | {"*"}  # the final quiz can also be taken from the progress panel
+        while True:  # a scene opens once every quiz that locks it is passed
+            open_scenes = _reachable(tour, {s for s, quizzes in locks.items() if not set(quizzes) <= passed})
+            newly = {q for q, scenes in where.items() if q not in passed and (scenes & open_scenes or "*" in scenes)}
+            if not newly:
+                break
+            passed |= newly
+        for scene_id in locks:
+            if scene_id not in open_scenes:
+                found.append(Finding("error", f"scenes.{scene_id}",
+                                     f"stays locked: {', '.join(locks[scene_id])} (which unlocks it) cannot be "
+                                     "taken without entering a locked scene"))
+    return found
+
+
+def _reachable(tour: Tour, locked: set[str]) -> set[str]:
+    seen = {tour.start_scene}
+    queue = deque([tour.start_scene])
+    while queue:
+        for spot in tour.scenes[queue.popleft()].hotspots:
+            if (isinstance(spot, SceneLinkHotspot) and spot.target in tour.scenes and spot.target not in seen
+                    and spot.target not in locked):
+                seen.add(spot.target)
+                queue.append(spot.target)
+    return seen
 
 
 def _check_completion(tour: Tour) -> list[Finding]:
     rule = tour.completion
-    if rule.rule == "visit":
-        return []
+    found = []
+    criteria = rule.criteria
+    if "hotspots" in criteria:
+        if not rule.hotspots:
+            found.append(Finding("error", "completion.hotspots",
+                                 "the rule needs required hotspots: list them as scene-id/hotspot-id"))
+        for ref in rule.hotspots:
+            scene_id, spot_id = ref.split("/")
+            scene = tour.scenes.get(scene_id)
+            if scene is None or not any(spot.id == spot_id for spot in scene.hotspots):
+                found.append(Finding("error", "completion.hotspots", f"hotspot '{ref}' does not exist"))
+    elif rule.hotspots:
+        found.append(Finding("warning", "completion.hotspots", "is not used: the rule has no 'hotspots' criterion"))
+    if "quiz" not in criteria:
+        return found
     if rule.quiz is None:
-        return [Finding("error", "completion.quiz", f"rule '{rule.rule}' needs the final quiz: set completion.quiz")]
+        return found + [Finding("error", "completion.quiz",
+                                f"rule '{_rule_name(rule.rule)}' needs the final quiz: set completion.quiz")]
     if rule.quiz not in tour.quizzes:
-        return [Finding("error", "completion.quiz", f"quiz '{rule.quiz}' does not exist")]
-    return []
+        return found + [Finding("error", "completion.quiz", f"quiz '{rule.quiz}' does not exist")]
+    return found
+
+
+def _rule_name(rule) -> str:
+    return rule if isinstance(rule, str) else ", ".join(rule)
 
 
 def _check_media(tour: Tour) -> list[Finding]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..store import Store
+from .cmi5 import CMI5
 from .folder import FolderTarget
 from .pipeline import ExportError, ExportReport, Source, Target, load_source, run_export
 from .scorm import SCORM12, SCORM2004
 from .web import WebTarget
 
 TARGETS: dict[str, Target] = {
-    target.name: target for target in (WebTarget(), SCORM12, SCORM2004, FolderTarget())
+    target.name: target for target in (WebTarget(), SCORM12, SCORM2004, CMI5, FolderTarget())
 }
 
 

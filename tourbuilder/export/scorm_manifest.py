@@ -10,7 +10,13 @@ Two versions are supported (:data:`SCORM_VERSIONS`):
     SCORM 2004 4th Edition: IMS CP 1.1.4 with ``adlcp_v1p3`` and IMS Simple
     Sequencing. The pass mark becomes the item's primary objective
     ``minNormalizedMeasure`` (0-1) with ``satisfiedByMeasure="true"``, which the
-    LMS exposes to the content as ``cmi.scaled_passing_score``. No LOM record: the
+    LMS exposes to the content as ``cmi.scaled_passing_score``.
+
+    Only a completion rule with the final quiz has a pass mark in the manifest: a
+    tour completed by visiting (or by opening hotspots) sends no score, so a
+    mastery score or measure would leave the LMS's success "unknown" for ever.
+    Without one, the player reports success itself when the rule holds (2004:
+    ``success_status`` passed; 1.2: ``lesson_status`` completed). No LOM record: the
     LOM schema files are not among the files this package ships, so the
     description is left out rather than referenced without its schema.
 
@@ -369,15 +375,20 @@ def build_manifest(
     )
     etree.SubElement(item, f"{{{cp}}}title").text = title
     pass_mark = tour.completion.pass_mark
+    # A rule without the final quiz has no score: a pass mark would leave the LMS waiting for a
+    # measure that never comes (success "unknown"). The player reports success itself then.
+    scored = "quiz" in tour.completion.criteria
     if version == "scorm12":
-        etree.SubElement(item, f"{{{adlcp}}}masteryscore").text = str(pass_mark)
+        if scored:
+            etree.SubElement(item, f"{{{adlcp}}}masteryscore").text = str(pass_mark)
     else:
         sequencing = etree.SubElement(item, f"{{{_IMSSS}}}sequencing")
         objectives = etree.SubElement(sequencing, f"{{{_IMSSS}}}objectives")
         primary = etree.SubElement(objectives, f"{{{_IMSSS}}}primaryObjective")
         primary.set("objectiveID", f"{manifest_id}.passed")
-        primary.set("satisfiedByMeasure", "true")
-        etree.SubElement(primary, f"{{{_IMSSS}}}minNormalizedMeasure").text = _measure(pass_mark)
+        if scored:
+            primary.set("satisfiedByMeasure", "true")
+            etree.SubElement(primary, f"{{{_IMSSS}}}minNormalizedMeasure").text = _measure(pass_mark)
         # Flow lets the LMS start the one SCO by itself (IMS SS defaults to flow="false").
         org_sequencing = etree.SubElement(organization, f"{{{_IMSSS}}}sequencing")
         etree.SubElement(org_sequencing, f"{{{_IMSSS}}}controlMode", choice="true", flow="true")

@@ -33,8 +33,9 @@ PLAYER_FOLDER = "player"
 #: Appended to an image's path to name its script twin.
 TWIN_SUFFIX = ".js"
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
-#: The player files the page needs (the licence notice is shipped but not needed offline).
-PLAYER_FILES = ("player.js", "player.css")
+#: The player files the page needs (the licence notice is shipped but not needed offline);
+#: vr.js is loaded only where VR or the cardboard mode can be used, and is kept offline too.
+PLAYER_FILES = ("player.js", "player.css", "vr.js")
 #: Tile levels are precached up to the first whose face reaches this size: what a phone held
 #: upright needs at the default 90° view (360 CSS px x devicePixelRatio 2 = 720 device pixels
 #: over 90°; the player picks the smallest level with face_size / 90° >= that density).
@@ -74,7 +75,7 @@ class WebTarget:
             "or open index.html straight from the folder.")
 
     def render(self, source: Source, stage: Path) -> None:
-        render_site(source, stage, tracking="none", offline=True)
+        render_site(source, stage, tracking="local", offline=True)
 
 
 # --- file:// -------------------------------------------------------------
