@@ -1,7 +1,9 @@
 """Build hook: the wheel ships the built front-end files, never web/ sources or node_modules.
 
 `npm ci` installs exactly the lock file's packages from the npm registry, then
-`npm run build` (web/build.mjs) writes tourbuilder/static/build/. Set
+`npm run build` (web/build.mjs) writes tourbuilder/static/build/. The app's message
+catalogues (tourbuilder/app/translations/*/LC_MESSAGES/messages.po) are compiled to .mo
+first, always (they are git-ignored and shipped as artifacts). Set
 TOURBUILDER_SKIP_WEB_BUILD=1 to reuse an existing build (e.g. when offline).
 """
 
@@ -22,6 +24,7 @@ class WebBuildHook(BuildHookInterface):
         if self.target_name != "wheel":
             return
         root = Path(self.root)
+        _compile_catalogs(root)
         web = root / "web"
         built = root / "tourbuilder" / "static" / "build" / "BUILT"
         if os.environ.get("TOURBUILDER_SKIP_WEB_BUILD") == "1" and built.exists():
@@ -34,6 +37,17 @@ class WebBuildHook(BuildHookInterface):
         subprocess.run([npm, "run", "build", "--silent"], cwd=web, check=True)
         if not built.exists():
             raise RuntimeError("the front-end build did not write tourbuilder/static/build/")
+
+
+def _compile_catalogs(root: Path) -> None:
+    """The app's .po message catalogues to .mo (tourbuilder/app/catalogs.py, loaded by path: it
+    needs only Babel, which the build requires)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_tourbuilder_catalogs", root / "tourbuilder" / "app" / "catalogs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.compile_catalogs(force=True)
 
 
 def _lock_newer(web: Path) -> bool:

@@ -169,10 +169,16 @@ def test_serve_runs_the_app_on_the_given_port(tmp_path, tiny_folder):
                                "--host", "127.0.0.1", "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
+        # A first start on loopback makes the admin and prints a one-time sign-in link (see README).
+        said = [server.stderr.readline().decode("utf-8") for _ in range(3)]
+        assert "First start: made the admin 'admin' with the password" in said[1], said
+        link = said[2].split()[4]
+        assert link.startswith(f"http://127.0.0.1:{port}/login/once/"), said
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                with opener.open(link, timeout=2) as response:
                     page = response.read().decode("utf-8")
                 break
             except OSError:

@@ -94,8 +94,15 @@ def serve(data, host, port, debug):
     """Run the authoring app (development server; see the README for production)."""
     from .app import create_app
 
+    import os
+
+    from .app.first_start import first_start
+
     app = create_app({"DATA": chosen_data(data)})
     click.echo(f"tourbuilder {__version__}: data in {app.config['DATA']}, serving http://{host}:{port}/", err=True)
+    if not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # the reloader's child only
+        for line in first_start(app, host, port):  # the first admin; a sign-in link on loopback
+            click.echo(line, err=True)
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 
@@ -166,7 +173,7 @@ def check(data, tour, strict):
 @data_option
 @click.argument("tour")
 @click.option("--format", "format_", required=True,
-              type=click.Choice(["web", "scorm12", "scorm2004", "folder"]), help="What to make.")
+              type=click.Choice(["web", "scorm12", "scorm2004", "cmi5", "folder"]), help="What to make.")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="A folder, or a file ending in .zip [default: export/<tour>-<format>.zip].")
 @click.option("--strict", is_flag=True, help="Refuse to export when check finds warnings.")
@@ -223,6 +230,104 @@ def panorama(image, out, tile_size, quality, webp, keep_location):
 
 
 @cli.command()
+@data_option
+@click.argument("tour")
+@click.option("--lang", "languages", multiple=True, metavar="LANG",
+              help="Only this language (e.g. mn or en); repeat for several [default: all the tour's].")
+@click.option("--engine", default="auto", show_default=True,
+              type=click.Choice(["auto", "gtts", "espeak", "none"]),
+              help="auto: keep each track's engine, and give a new track gTTS (online, not Mongolian), "
+                   "else espeak-ng (offline); or make every track (but recordings) with this one.")
+@click.option("--force", is_flag=True, help="Make the tracks again even when nothing changed (no caches).")
+@click.option("--recording", "recordings", multiple=True, nargs=2, metavar="WHERE:LANG FILE",
+              type=(str, click.Path(exists=True, dir_okay=False, path_type=Path)),
+              help="A person's recording (mp3, wav, ogg, m4a) for one track, e.g. "
+                   "--recording ore-arrival:mn take1.m4a (a hotspot: scene/hotspot:mn).")
+@friendly_errors
+def narrate(data, tour, languages, engine, force, recordings):
+    """Make the narration tracks (sound and captions) that are missing or out of date."""
+    from .narration import NarrationError, narrate_folder, narrate_stored
+    from .narration.recording import MAX_BYTES, check_upload
+
+    takes = {}
+    for target, path in recordings:
+        where, _, lang = target.rpartition(":")
+        if not where or not lang:
+            raise UserError(f"--recording {target}: write WHERE:LANG, e.g. ore-arrival:mn or ore-arrival/ppe:en")
+        if path.stat().st_size > MAX_BYTES:
+            raise UserError(f"{path.name} is {path.stat().st_size / 1e6:.0f} MB; at most "
+                            f"{MAX_BYTES // (1024 * 1024)} MB is accepted: record a shorter take, or save it as mp3")
+        data = path.read_bytes()
+        check_upload(data, path.name)  # plainly not sound: a mistake on the command line (exit 2)
+        takes[(where, lang)] = (data, path.name)
+    if engine == "gtts" and "mn" in languages:
+        raise UserError("gTTS has no Mongolian voice (Mongolian is never sent to gTTS): "
+                        "use --engine espeak for a robot draft, or record it")
+    bar = _LazyBar("narrating")
+    options = dict(languages=list(languages) or None, engine=engine, force=force, recordings=takes,
+                   progress=bar.update)
+    try:
+        if Path(tour).is_dir():
+            import tempfile
+
+            cache_root = Path(tempfile.gettempdir()) / "tourbuilder-derived" / "narration"
+            report, revision = narrate_folder(tour, cache_root=cache_root, **options), None
+        else:
+            store, _ = open_store(data)
+            if not store.has_tour(tour):
+                raise StoreError(f"no stored tour '{tour}' and no folder of that name: "
+                                 "`tourbuilder list` shows the stored tours")
+            report, revision = narrate_stored(store, tour, cache_root=Path(store.derived_root) / "narration",
+                                              **options)
+    except NarrationError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        bar.close()
+    width = max((len(t.where) for t in report.tracks), default=10)
+    for track in report.tracks:
+        length = f"{track.duration:5.1f} s" if track.duration is not None else "      -"
+        line = (f"{track.where:<{width}}  {track.lang:<3} {track.engine or '-':<9} {track.kind:<13} "
+                f"{track.status:<9} {length}")
+        click.echo(line + (f"  {track.message}" if track.message else ""))
+    click.echo(f"{report.tour.id}: {report.summary()}"
+               + (f"; saved as revision {revision}" if revision else ""), err=True)
+    kinds = {track.kind for track in report.tracks if track.status != "removed"}
+    if "robot voice" in kinds:
+        click.echo("Robot voices are drafts: learners see them labelled as such. Replace each with a "
+                   "person's recording (--recording WHERE:LANG FILE) when you can.", err=True)
+    if kinds & {"captions only", "missing"}:
+        from .narration.none import HOW_TO_ADD_A_VOICE
+
+        click.echo(f"Tracks without a voice: {HOW_TO_ADD_A_VOICE}.", err=True)
+    if report.failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+class _LazyBar:
+    """A progress bar on stderr, opened once the number of tracks to make is known."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.done = 0
+
+    def update(self, done: int, total: int, item: str) -> None:
+        if total == 0:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_eta=False,
+                                         item_show_func=lambda item: item)
+            self.bar.__enter__()
+        step = done - self.done
+        self.done = done
+        self.bar.update(step, item or None)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@cli.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 def schema(out):
@@ -232,6 +337,11 @@ def schema(out):
         out.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+from .accounts.cli import user as _user_commands  # noqa: E402  (`tourbuilder user ...`; imports this module)
+
+cli.add_command(_user_commands)
 
 
 def main() -> None:

@@ -35,11 +35,16 @@ def _default_secret(values: dict) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(key)
-    os.replace(tmp, path)
-    return key
+    tmp = path.with_name(f".secret_key.{os.getpid()}.tmp")
+    tmp.write_text(secrets.token_hex(32))
+    os.chmod(tmp, 0o600)  # only the app's user may read it
+    try:
+        os.link(tmp, path)  # atomic; when several workers start at once, the first key wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -54,6 +59,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest accepted upload, in megabytes.", int),
     Setting("SECRET_KEY", _default_secret,
             "Key that signs session cookies; generated and kept in the data folder when unset.", str),
+    Setting("ADMIN_PASSWORD", lambda v: "",
+            "Password of the first admin ('admin'), made on the first start of `serve` when there are no "
+            "users; when unset, one is generated and printed once.", str),
+    Setting("TRUST_PROXY", lambda v: 0,
+            "How many reverse proxies in front of the app to trust for the client's address and https "
+            "(X-Forwarded-For/-Proto/-Host); 0 when the app is reached directly.", int),
 )
 
 

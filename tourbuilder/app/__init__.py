@@ -1,34 +1,74 @@
-"""The authoring web app: an app factory with one blueprint per area."""
+"""The authoring web app: an app factory with one blueprint per area.
+
+| module       | routes |
+|---|---|
+| auth.py      | sign in and out, the one-time sign-in link, the interface language |
+| account.py   | the signed-in user's own page: language, password |
+| admin.py     | users: add, change role, disable, reset password, delete (admins) |
+| tours.py     | the tours list, preview (to the sandbox), export, comments, sharing |
+| sandbox.py   | tour content in a sandboxed origin: the player and its media |
+| media.py     | media files by content hash, for signed-in users |
+
+security.py declares and enforces who may open each route; i18n.py is the language.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Blueprint, Flask, current_app
+from flask_wtf.csrf import CSRFProtect
 
 from .. import settings
+from ..accounts import Accounts, LoginLimits
+from ..accounts.passwords import hasher
 from ..store import Store
+
+SESSION_LIFETIME = timedelta(hours=12)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app. ``test_config`` overrides settings (see tourbuilder.settings)."""
+    """Create the app. ``test_config`` overrides settings (see tourbuilder.settings) and may set
+    Flask options, ``ARGON2_PROFILE`` (a name in argon2.profiles) and ``LOGIN_LIMITS``."""
     values = settings.resolve(test_config or {})
     app = Flask(__name__, static_folder=str(Path(__file__).resolve().parent.parent / "static"),
                 static_url_path="/static")
     app.config.from_mapping(values)
     app.config["MAX_CONTENT_LENGTH"] = values["MAX_UPLOAD_MB"] * 1024 * 1024
+    app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME
+    # A form's CSRF token lives as long as the session it belongs to.
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k not in values and v is not None})
+    if values.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(values["TRUST_PROXY"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
 
     store = Store.from_settings(values)
     app.extensions["tourbuilder.store"] = store
+    app.extensions["tourbuilder.accounts"] = Accounts(
+        store, hasher=hasher(app.config.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY")),
+        limits=app.config.get("LOGIN_LIMITS") or LoginLimits(), session_lifetime=SESSION_LIFETIME)
 
-    from . import media, tours
+    from . import account, admin, auth, errors, i18n, media, sandbox, security, tours
 
-    tours.init_app(app)
-    media.init_app(app)
+    security.init_app(app)   # before CSRF: who may call a route is decided first
+    CSRFProtect(app)
+    i18n.init_app(app)
+    app.register_blueprint(Blueprint("ui", __name__, static_folder="static", static_url_path="/ui"))
+    errors.init_app(app)
+    for area in (auth, account, admin, tours, sandbox, media):
+        area.init_app(app)
+    security.check_every_route_has_a_policy(app)
     return app
 
 
 def get_store() -> Store:
     return current_app.extensions["tourbuilder.store"]
+
+
+def get_accounts() -> Accounts:
+    return current_app.extensions["tourbuilder.accounts"]

@@ -1,4 +1,4 @@
-"""The tours list, the learner preview and exports."""
+"""The tours list, the learner preview (in the sandbox), exports, comments and sharing."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 
+from ..accounts import Access, AccountError
 from ..check import check_tour
 from ..export import TARGETS, ExportError, export_tour
-from ..export.page import render_player_page
 from ..model import TourError
 from ..store import StoreError
-from . import get_store
-from .media import media_url
+from . import get_accounts, get_store
+from .i18n import account_message
+from .sandbox import grant_url
+from .security import signed_in, tour
 
 bp = Blueprint("tours", __name__)
 
@@ -23,57 +26,130 @@ def _tour_or_404(tour_id: str):
     try:
         return get_store().get_tour(tour_id)
     except StoreError:
-        abort(404, description=f"There is no tour '{tour_id}'.")
+        abort(404, description=gettext("There is no tour “%(tour)s”, or it is not shared with you.", tour=tour_id))
 
 
 @bp.get("/")
+@signed_in
 def index():
-    store = get_store()
+    store, accounts = get_store(), get_accounts()
+    visible = accounts.visible_tours(g.user)
     rows = []
     for summary in store.list_tours():
+        if visible is not None and summary.id not in visible:
+            continue
         findings = check_tour(store.get_tour(summary.id))
         rows.append({
             "summary": summary,
+            "access": accounts.access(g.user, summary.id),
             "errors": sum(f.level == "error" for f in findings),
             "warnings": sum(f.level == "warning" for f in findings),
         })
-    return render_template("tours/index.html", rows=rows, targets=TARGETS)
+    return render_template("tours/index.html", rows=rows, targets=TARGETS, Access=Access)
 
 
 @bp.get("/tours/<tour_id>/preview")
+@tour(Access.VIEW)
 def preview(tour_id: str):
-    tour = _tour_or_404(tour_id)
+    """The learner's view, served from the sandbox so that the tour cannot act as the user."""
     language = request.args.get("lang")
-    if language is not None and language not in tour.languages:
-        abort(400, description=f"This tour has no language '{language}': use one of {', '.join(tour.languages)}.")
-    urls = {key: media_url(info.sha256, key) for key, info in tour.media.items()}
-    return render_player_page(tour, urls, asset_base=url_for("static", filename="build/player/"),
-                              language=language)
+    tour_ = _tour_or_404(tour_id)
+    if language is not None and language not in tour_.languages:
+        abort(400, description=gettext("This tour has no language “%(language)s”: use one of %(languages)s.",
+                                       language=language, languages=", ".join(tour_.languages)))
+    return redirect(grant_url(tour_id, g.user, language), code=303)
 
 
 @bp.post("/tours/<tour_id>/export")
+@tour(Access.EDIT)
 def export(tour_id: str):
     _tour_or_404(tour_id)
     format_ = request.form.get("format", "")
     if format_ not in TARGETS:
-        abort(400, description=f"Unknown export format '{format_}': choose one of {', '.join(TARGETS)}.")
+        abort(400, description=gettext("Unknown export format “%(format)s”: choose one of %(formats)s.",
+                                       format=format_, formats=", ".join(TARGETS)))
     workdir = Path(tempfile.mkdtemp(prefix="tourbuilder-export-"))
     out = workdir / f"{tour_id}-{format_}.zip"
     try:
         export_tour(tour_id, format_, out, store=get_store())
     except (TourError, ExportError) as exc:
         shutil.rmtree(workdir, ignore_errors=True)
-        abort(422, description=f"The tour cannot be exported yet: {exc}")
+        abort(422, description=gettext("The tour cannot be exported yet: %(problem)s", problem=str(exc)))
     response = send_file(out, mimetype="application/zip", as_attachment=True, download_name=out.name)
     response.call_on_close(lambda: shutil.rmtree(workdir, ignore_errors=True))
     return response
 
 
-def _error_page(error):
-    return render_template("error.html", error=error), error.code
+def _comments_page(tour_id: str, error: str | None = None, text: str = "", status: int = 200):
+    return render_template("tours/comments.html", tour=_tour_or_404(tour_id),
+                           comments=get_accounts().comments(tour_id), error=error, text=text), status
+
+
+@bp.get("/tours/<tour_id>/comments")
+@tour(Access.VIEW)
+def comments(tour_id: str):
+    return _comments_page(tour_id)
+
+
+@bp.post("/tours/<tour_id>/comments")
+@tour(Access.VIEW)
+def add_comment(tour_id: str):
+    text = request.form.get("text", "")
+    try:
+        get_accounts().add_comment(tour_id, g.user, text)
+    except AccountError as exc:
+        return _comments_page(tour_id, error=account_message(exc), text=text, status=400)
+    flash(gettext("Comment added."), "status")
+    return redirect(url_for("tours.comments", tour_id=tour_id))
+
+
+def _sharing_page(tour_id: str, error: str | None = None, status: int = 200):
+    accounts = get_accounts()
+    shares = accounts.shares(tour_id)
+    shared = {s.user.id for s in shares}
+    candidates = [u for u in accounts.users() if u.active and not u.is_admin and u.id not in shared]
+    return render_template("tours/sharing.html", tour=_tour_or_404(tour_id), shares=shares,
+                           candidates=candidates, error=error), status
+
+
+@bp.get("/tours/<tour_id>/sharing")
+@tour(Access.MANAGE)
+def sharing(tour_id: str):
+    return _sharing_page(tour_id)
+
+
+@bp.post("/tours/<tour_id>/sharing")
+@tour(Access.MANAGE)
+def share(tour_id: str):
+    """Share the tour with a user (authors then edit it, reviewers preview and comment), or
+    make them an owner (owners share it further)."""
+    accounts = get_accounts()
+    user = accounts.find_user(request.form.get("name", ""))
+    if user is None:
+        return _sharing_page(tour_id, error=gettext("There is no user “%(name)s”.",
+                                                    name=request.form.get("name", "")), status=400)
+    try:
+        accounts.share(tour_id, user.id, owner=request.form.get("owner") == "1")
+    except AccountError as exc:
+        return _sharing_page(tour_id, error=account_message(exc), status=400)
+    flash(gettext("Shared with “%(name)s”.", name=user.name), "status")
+    return redirect(url_for("tours.sharing", tour_id=tour_id))
+
+
+@bp.post("/tours/<tour_id>/sharing/<int:user_id>/remove")
+@tour(Access.MANAGE)
+def unshare(tour_id: str, user_id: int):
+    accounts = get_accounts()
+    user = accounts.get_user(user_id)
+    if user is None:
+        abort(404, description=gettext("There is no such user."))
+    if user.id == g.user.id and not g.user.is_admin:
+        return _sharing_page(tour_id, error=gettext("You cannot take away your own access: ask an admin."),
+                             status=400)
+    accounts.unshare(tour_id, user_id)
+    flash(gettext("“%(name)s” no longer has this tour.", name=user.name), "status")
+    return redirect(url_for("tours.sharing", tour_id=tour_id))
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    for code in (400, 404, 413, 422):
-        app.register_error_handler(code, _error_page)
