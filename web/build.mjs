@@ -5,6 +5,7 @@ import { build } from "esbuild";
 import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pruneShadersPlugin } from "./tools/prune-shaders.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const final = join(here, "..", "tourbuilder", "static", "build");
@@ -23,7 +24,35 @@ await build({
   format: "iife",
   target: ["es2019", "chrome80", "safari15", "firefox78"],
   outdir: join(out, "player"),
+  // three.js's GLSL for materials the player never uses stays out (see tools/prune-shaders.mjs).
+  plugins: [pruneShadersPlugin()],
   legalComments: "linked",
+  logLevel: "warning",
+});
+
+// The VR modes, loaded by the player only where a headset or a phone can use them
+// (src/player/vr/load.js). "three" resolves to the classes the player bundle lends, so the
+// page holds one copy of three.js.
+const threeFromPlayer = {
+  name: "tourbuilder-three-from-player",
+  setup(b) {
+    b.onResolve({ filter: /^three$/ }, () => ({ path: "three", namespace: "tourbuilder-three" }));
+    b.onLoad({ filter: /.*/, namespace: "tourbuilder-three" }, () => ({
+      contents: "module.exports = window.tourbuilderVr.three;",
+      loader: "js",
+    }));
+  },
+};
+await build({
+  entryPoints: { vr: join(here, "src", "player", "vr", "modes.js") },
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  format: "iife",
+  target: ["es2019", "chrome80", "safari15", "firefox78"],
+  outdir: join(out, "player"),
+  plugins: [threeFromPlayer],
+  legalComments: "none",
   logLevel: "warning",
 });
 

@@ -3,6 +3,11 @@
  * open through {@link DialogHost#open}. A dialog is a native modal `<dialog>`
  * labelled by its heading, with a close button; Escape closes it and the focus
  * goes back to the element that opened it.
+ *
+ * In VR and in the cardboard mode (vr/) a mirror shows the same dialog as a panel in space:
+ * the DOM dialog is still built here and stays the source of truth, opened without being
+ * modal and kept out of sight (`tb-dialog--mirrored`); the panel draws its content and its
+ * buttons click the DOM's (see {@link DialogHost#setMirror}).
  * @module dialogs
  */
 import { el, setLocal, uniqueId } from "./dom.js";
@@ -13,6 +18,14 @@ import { icon } from "./icons.js";
  * @property {HTMLElement} dialog The dialog element.
  * @property {HTMLElement} body The dialog's content area.
  * @property {function():void} close Close the dialog.
+ * @property {function():void} remount Open it again as it should be now: modal on the page, or
+ *   out of sight and not modal while mirrored (see {@link DialogHost#setMirror}).
+ */
+
+/**
+ * @typedef {Object} DialogMirror
+ * @property {function(DialogHandle):void} show A dialog opened (or was open when the mirror was set).
+ * @property {function(DialogHandle):void} hide It closed (or the mirror was taken away).
  */
 
 /** Opens dialogs inside the player element (so they also show in full screen). */
@@ -28,6 +41,23 @@ export class DialogHost {
     this.language = language;
     /** @type {DialogHandle|null} */
     this.current = null;
+    /** @type {DialogMirror|null} */
+    this.mirror = null;
+  }
+
+  /**
+   * Show dialogs as panels in space too (a mirror), or (null) on the page again. An open
+   * dialog moves over: out of sight and not modal while mirrored, modal again after.
+   * @param {DialogMirror|null} mirror
+   */
+  setMirror(mirror) {
+    const handle = this.current;
+    if (this.mirror && handle) this.mirror.hide(handle);
+    this.mirror = mirror || null;
+    if (handle) {
+      handle.remount();
+      if (this.mirror) this.mirror.show(handle);
+    }
   }
 
   /**
@@ -48,7 +78,7 @@ export class DialogHost {
     const headingId = uniqueId("dialog-title");
     const heading = el("h2", { id: headingId, class: "tb-dialog__title" });
     setLocal(heading, spec.title, lang);
-    const closeButton = el("button", { type: "button", class: "tb-button tb-dialog__close" }, [
+    const closeButton = el("button", { type: "button", class: "tb-button tb-dialog__close", "data-dialog-close": "" }, [
       icon("close"),
       el("span", { text: this.text("close") }),
     ]);
@@ -70,7 +100,10 @@ export class DialogHost {
       if (native && dialog.open) dialog.close();
       document.removeEventListener("keydown", onFallbackKey, true);
       dialog.remove();
-      if (this.current === handle) this.current = null;
+      if (this.current === handle) {
+        this.current = null;
+        if (this.mirror) this.mirror.hide(handle);
+      }
       if (returnFocus && returnFocus.isConnected && typeof returnFocus.focus === "function") {
         returnFocus.focus({ preventScroll: true });
       }
@@ -84,16 +117,27 @@ export class DialogHost {
         trapFocus(dialog, e);
       }
     };
-    const handle = { dialog, body, close };
+    /** Open modal on the page, or (mirrored) not modal and out of sight. */
+    const show = () => {
+      const mirrored = !!this.mirror;
+      dialog.classList.toggle("tb-dialog--mirrored", mirrored);
+      if (!native) return;
+      if (dialog.open) dialog.close(); // its "close" event finds it open again: ignored
+      if (mirrored) dialog.show();
+      else dialog.showModal();
+    };
+    const handle = { dialog, body, close, remount: show };
     closeButton.addEventListener("click", close);
-    dialog.addEventListener("close", close);
+    dialog.addEventListener("close", () => {
+      if (!dialog.open) close();
+    });
     dialog.addEventListener("cancel", (e) => {
       e.preventDefault();
       close();
     });
     this.container.appendChild(dialog);
     if (native) {
-      dialog.showModal();
+      show();
     } else {
       // Browsers without <dialog> (Safari before 15.4): an ordinary modal box.
       dialog.setAttribute("open", "");
@@ -101,11 +145,13 @@ export class DialogHost {
       dialog.setAttribute("aria-modal", "true");
       dialog.classList.add("tb-dialog--fallback");
       document.addEventListener("keydown", onFallbackKey, true);
+      show();
     }
     // Start at the heading so the whole dialog is read; the close button is one Tab away.
     heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: true });
     this.current = handle;
+    if (this.mirror) this.mirror.show(handle);
     return handle;
   }
 

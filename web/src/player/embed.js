@@ -58,7 +58,7 @@ function openIcon() {
  */
 export function addOpenInNewWindow(player, root, config, options) {
   const tracking = (config && config.tracking) || "none";
-  if (tracking !== "none") return null;
+  if (tracking !== "none" && tracking !== "local") return null;
   if (!inFrame() && !(options && options.force)) return null;
   const text = el("span", { class: "tb-button__text" });
   const link = el("a", {

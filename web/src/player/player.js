@@ -2,18 +2,21 @@
  * The tour player: scenes, hotspots, dialogs, language, tracking and events.
  * @module player
  */
+import { startBridge } from "./bridge.js";
 import { mediaFigure, mediaKind, paragraphs } from "./content.js";
+import { startControls } from "./controls.js";
+import { Course } from "./course.js";
 import { DialogHost } from "./dialogs.js";
 import { el } from "./dom.js";
 import { Emitter } from "./events.js";
 import { HotspotLayer } from "./hotspots.js";
 import { icon } from "./icons.js";
 import { pick, ui, uiLanguage } from "./i18n.js";
-import { quizForm } from "./quiz.js";
+import { startNarration } from "./narration.js";
 import { openSceneList } from "./scene-list.js";
 import { Toolbar } from "./toolbar.js";
-import { startTracking } from "./tracking/index.js";
 import { PanoramaViewer } from "./viewer.js";
+import { startVr } from "./vr/index.js";
 
 /** Default player options; `new TourPlayer(root, config, options)` overrides any of them. */
 export const DEFAULT_OPTIONS = {
@@ -37,7 +40,38 @@ export const DEFAULT_OPTIONS = {
   maxTiles: 64,
   /** The window in which to look for the LMS's SCORM API (default: this window). */
   trackingWindow: null,
+  /** Offer the gyroscope button where the phone has the sensor (see gyro.js). */
+  gyro: true,
+  /** Seconds without input before the view starts turning by itself; 0: never (autorotate.js). */
+  autorotateDelay: 30,
+  /** Degrees a second the idle view turns (negative: to the left). */
+  autorotateSpeed: 3,
+  /** Load the linked scenes' previews once the current scene is sharp (prefetch.js). */
+  prefetch: true,
+  /**
+   * The view after a scene link without its own `arrival`: "initial" (the target's
+   * initial view) or "keep_heading" (the same world yaw; see TourPlayer#loadScene).
+   */
+  arrival: "initial",
+  /** Offer VR: "Enter VR" where WebXR can, else the cardboard mode on touch screens (vr/). */
+  vr: true,
+  /** Seconds of looking at a target in VR or cardboard that choose it; 0: gaze never chooses. */
+  gazeDwell: 1.5,
 };
+
+/** Options a tour's configuration may set (`config.options`), with DEFAULT_OPTIONS' types. */
+function configOptions(config) {
+  const given = config && config.options;
+  const chosen = {};
+  if (!given || typeof given !== "object") return chosen;
+  for (const key of Object.keys(DEFAULT_OPTIONS)) {
+    const value = given[key];
+    if (key !== "trackingWindow" && value !== undefined && typeof value === typeof DEFAULT_OPTIONS[key]) {
+      if (typeof value !== "number" || Number.isFinite(value)) chosen[key] = value;
+    }
+  }
+  return chosen;
+}
 
 /** The view of a scene without `initial_view`. */
 const DEFAULT_VIEW = { yaw: 0, pitch: 0, fov: 90 };
@@ -79,12 +113,14 @@ const DEFAULT_VIEW = { yaw: 0, pitch: 0, fov: 90 };
 export class TourPlayer {
   /**
    * @param {HTMLElement} root The player element (`#tourbuilder-player`).
-   * @param {Object} config `{tour, media, tracking, language}` as written by tourbuilder.
-   * @param {Partial<typeof DEFAULT_OPTIONS>} [options]
+   * @param {Object} config `{tour, media, tracking, language}` as written by tourbuilder; its
+   *   optional `options` object sets any of DEFAULT_OPTIONS (but `trackingWindow`), and its
+   *   optional `bridge` is the postMessage bridge's origin policy (see bridge.js).
+   * @param {Partial<typeof DEFAULT_OPTIONS>} [options] Wins over `config.options`.
    */
   constructor(root, config, options) {
     this.root = root;
-    this.options = Object.assign({}, DEFAULT_OPTIONS, options || {});
+    this.options = Object.assign({}, DEFAULT_OPTIONS, configOptions(config), options || {});
     this.config = config;
     this.tour = config.tour;
     this.mediaUrls = config.media || {};
@@ -95,19 +131,24 @@ export class TourPlayer {
     this.sceneId = null;
     this.ready = false;
     this.visited = new Set();
-    /** Best result of each quiz in this session. */
-    this.quizResults = new Map();
-    this._reported = "";
     this._drawnScene = null;
     this._finished = false;
     this._notices = [];
     this._events = new Emitter();
 
     this._build();
+    /** Gyroscope, idle autorotate, prefetch of linked previews (controls.js); null without WebGL. */
+    this.controls = startControls(this);
+    /** VR and the cardboard mode (vr/index.js); null without WebGL. */
+    this.vr = startVr(this);
+    /** Scene and hotspot narration, captions, transcript (narration.js). */
+    this.narration = startNarration(this);
+    this._bridge = startBridge(this, config);
     this._startTracking();
     this.setLanguage(this.language);
     const start = this.tour.scenes[this.tour.start_scene] ? this.tour.start_scene : Object.keys(this.tour.scenes)[0];
-    this.loadScene(start);
+    // Where the learner left off (course.js: the LMS's or the device's resume state), else the start.
+    this.course.begin((resume) => this.loadScene(resume ? resume.scene : start, resume ? resume.view : undefined));
   }
 
   // ---- events -------------------------------------------------------------
@@ -162,12 +203,16 @@ export class TourPlayer {
    * Go to a scene. The promise resolves when its panorama is drawn (true), superseded by
    * another scene (false), or failed to load (false; a message is shown).
    * @param {string} id A scene id of the tour.
-   * @param {{yaw?: number, pitch?: number, fov?: number}} [view] The view on arrival
-   *   (default: the scene's initial view).
+   * @param {{yaw?: number, pitch?: number, fov?: number}|"keep_heading"} [view] The view on
+   *   arrival; missing parts come from the scene's initial view. "keep_heading" keeps the
+   *   current yaw: yaws are world yaws (image yaw + the scene's `pose.heading`), so the
+   *   learner goes on facing the same compass direction, whatever way each photo was taken;
+   *   pitch and fov are the scene's initial view's.
    * @returns {Promise<boolean>}
    */
   loadScene(id, view) {
-    const scene = this.tour.scenes[id];
+    const scene = Object.prototype.hasOwnProperty.call(this.tour.scenes, id) ? this.tour.scenes[id] : null;
+    if (view === "keep_heading") view = { yaw: this.getView().yaw };
     if (!scene) {
       console.warn(`tourbuilder: no scene "${id}"`); // eslint-disable-line no-console
       return Promise.resolve(false);
@@ -242,6 +287,7 @@ export class TourPlayer {
   lookAt(yaw, pitch, fov) {
     const view = { yaw, pitch };
     if (fov !== undefined) view.fov = fov;
+    if (this.controls) this.controls.poke();
     if (this.viewer) {
       this.viewer.setView(view);
       this.viewer.renderNow();
@@ -336,7 +382,7 @@ export class TourPlayer {
   finish() {
     if (this._finished) return;
     this._finished = true;
-    this.tracker.finish();
+    this.course.finish({ navigate: true });
     if (this.toolbar) this.toolbar.disableFinish();
     this._addNotice("finished");
   }
@@ -344,6 +390,10 @@ export class TourPlayer {
   /** Remove the player from its element and free its resources. */
   destroy() {
     this.dialogs.close();
+    if (this.vr) this.vr.dispose();
+    if (this.controls) this.controls.dispose();
+    if (this.narration) this.narration.dispose();
+    if (this._bridge) this._bridge.stop();
     if (this.viewer) this.viewer.dispose();
     this.root.textContent = "";
   }
@@ -378,7 +428,7 @@ export class TourPlayer {
       onSceneList: () => this.openSceneList(),
       onLanguage: (code) => this.setLanguage(code),
       fullscreenTarget: root,
-      showFinish: this.tracking !== "none",
+      showFinish: this.tracking !== "none" && this.tracking !== "local",
       onFinish: () => this.finish(),
     });
     this.dialogs = new DialogHost(root, (key, params) => this._ui(key, params), () => this.language);
@@ -400,11 +450,8 @@ export class TourPlayer {
   }
 
   _startTracking() {
-    const { tracker, status } = startTracking(this.tracking, this.options.trackingWindow || window);
-    this.tracker = tracker;
-    this.trackingStatus = status;
-    if (status === "no-lms") this._addNotice("noLms");
-    if (status === "lms-failed") this._addNotice("lmsFailed");
+    /** Quizzes, progress, tracking and resume (course.js). */
+    this.course = new Course(this);
   }
 
   // ---- texts --------------------------------------------------------------
@@ -531,8 +578,9 @@ export class TourPlayer {
 
   _activate(spot, button) {
     this._events.emit("hotspot", { id: spot.id, kind: spot.kind });
+    if (this.course && this.course.intercept(spot, button)) return; // a locked scene, a checkpoint
     if (spot.kind === "scene") {
-      this.loadScene(spot.target, spot.arrival || undefined);
+      this.loadScene(spot.target, this._arrival(spot));
     } else if (spot.kind === "info") {
       this._openInfo(spot, button);
     } else if (spot.kind === "media") {
@@ -540,6 +588,16 @@ export class TourPlayer {
     } else if (spot.kind === "quiz") {
       this.openQuiz(spot.quiz, button);
     }
+  }
+
+  /**
+   * The view after following a scene link: its `arrival` (a view, or "keep_heading"), else
+   * what the option `arrival` says ("keep_heading", or the target's initial view).
+   */
+  _arrival(spot) {
+    const own = spot.arrival;
+    if (own === "keep_heading" || (own && typeof own === "object")) return own;
+    return this.options.arrival === "keep_heading" ? "keep_heading" : undefined;
   }
 
   _openInfo(spot, button) {
@@ -558,7 +616,9 @@ export class TourPlayer {
         }),
       );
     }
-    this.dialogs.open({ title, content, kind: "info", returnFocus: button });
+    const spoken = this.narration.hotspotPart(spot); // its narration: play, pause, captions
+    if (spoken) content.unshift(spoken.node);
+    this.dialogs.open({ title, content, kind: "info", returnFocus: button, onClose: spoken ? spoken.close : undefined });
   }
 
   _openMedia(spot, button) {
@@ -573,7 +633,14 @@ export class TourPlayer {
       pageLang: this.language,
       errorText: this._ui("mediaError"),
     });
-    this.dialogs.open({ title, content: [figure], kind: "media", returnFocus: button });
+    const spoken = this.narration.hotspotPart(spot);
+    this.dialogs.open({
+      title,
+      content: spoken ? [spoken.node, figure] : [figure],
+      kind: "media",
+      returnFocus: button,
+      onClose: spoken ? spoken.close : undefined,
+    });
   }
 
   /**
@@ -583,79 +650,20 @@ export class TourPlayer {
    * @returns {boolean} Whether the quiz exists.
    */
   openQuiz(quizId, returnFocus) {
-    const quiz = (this.tour.quizzes || {})[quizId];
-    if (!quiz) {
-      console.warn(`tourbuilder: no quiz "${quizId}"`); // eslint-disable-line no-console
-      return false;
-    }
-    const form = quizForm({
-      quiz,
-      lang: this.language,
-      languages: this.languages,
-      passMark: this._passMark(),
-      text: (key, params) => this._ui(key, params),
-      onChecked: (result) => this._quizChecked(quizId, result),
-    });
-    this.dialogs.open({ title: this._local(quiz.title), content: [form], kind: "quiz", returnFocus });
-    return true;
+    return this.course.openQuiz(quizId, returnFocus);
   }
+
 
   // ---- completion and tracking -------------------------------------------
 
-  _completion() {
-    return this.tour.completion || {};
-  }
-
-  _passMark() {
-    const mark = this._completion().pass_mark;
-    return typeof mark === "number" ? mark : 80;
-  }
-
-  /** The quiz whose result counts for the tour: completion.quiz, else the first quiz. */
-  _trackedQuiz() {
-    return this._completion().quiz || Object.keys(this.tour.quizzes || {})[0] || null;
-  }
-
-  _quizChecked(quizId, result) {
-    const summary = {
-      scorePercent: result.scorePercent,
-      passed: result.passed,
-      earned: result.earned,
-      total: result.total,
-    };
-    const best = this.quizResults.get(quizId);
-    if (!best || summary.scorePercent >= best.scorePercent) this.quizResults.set(quizId, summary);
-    this._events.emit("quizfinished", Object.assign({ quiz: quizId }, summary));
-    this._updateTracking();
-  }
-
-  _visitsDone() {
-    const total = Object.keys(this.tour.scenes).length;
-    const share = typeof this._completion().visit_share === "number" ? this._completion().visit_share : 1;
-    return total === 0 || this.visited.size / total >= share - 1e-9;
-  }
-
   /**
-   * Tell the tracker what changed, following the completion rule: "quiz" reports the
-   * best result of the tracked quiz; "visit" reports completion once enough scenes were
-   * seen; "visit_and_quiz" reports a failed quiz at once and a passed one when the
-   * scenes have been seen too.
+   * Where the learner stands: the tour's completion rule evaluated (see progress.js).
+   * @returns {import("./progress.js").Progress}
    */
-  _updateTracking() {
-    if (this._finished || !this.tracker) return;
-    const rule = this._completion().rule || "quiz";
-    const result = this.quizResults.get(this._trackedQuiz());
-    let report = null;
-    if (rule === "visit") {
-      if (this._visitsDone()) report = { completed: true };
-    } else if (result) {
-      if (rule === "quiz" || !result.passed || this._visitsDone()) report = { quiz: result };
-    }
-    if (!report) return;
-    const key = JSON.stringify(report);
-    if (key === this._reported) return;
-    this._reported = key;
-    if (report.completed) this.tracker.reportCompleted();
-    else this.tracker.reportQuiz(report.quiz);
+  getProgress() {
+    return this.course.progress();
   }
+
+  /** Kept for loadScene: the course saves on its own events (course.js). */
+  _updateTracking() {}
 }

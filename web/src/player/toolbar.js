@@ -1,12 +1,31 @@
 /**
  * The bar above the panorama: tour and scene titles, the "things in this scene"
- * button, language switch, full-screen button and (when results are recorded) the
- * Finish button; and the polite live region that says the new scene's title.
+ * button, language switch, the gyroscope button (only where the phone has the sensor, see
+ * controls.js), the VR and cardboard buttons (only where they work, see vr/), full-screen button
+ * and (when results are recorded) the Finish button; and the polite live region that says the
+ * new scene's title.
  * @module toolbar
  */
 import { el, setLocal } from "./dom.js";
 import { icon } from "./icons.js";
 import { languageName, uiLanguage } from "./i18n.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+/** A phone between two curved arrows (24×24, drawn like icons.js). */
+const GYRO_ICON = "M8.5 3.5h7v17h-7zM11 17.5h2M4.5 8a7 7 0 0 0 0 8M19.5 8a7 7 0 0 1 0 8";
+
+function gyroIcon() {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "tb-icon");
+  svg.setAttribute("data-icon", "gyro");
+  const path = document.createElementNS(SVG_NS, "path");
+  path.setAttribute("d", GYRO_ICON);
+  svg.appendChild(path);
+  return svg;
+}
 
 /** The page's full-screen functions, with the WebKit-prefixed ones as a fallback. */
 function fullscreenApi(target) {
@@ -89,10 +108,17 @@ export class Toolbar {
       this.finishButton = el("button", { type: "button", class: "tb-button tb-finish", "data-action": "finish" });
       this.finishButton.addEventListener("click", () => spec.onFinish());
     }
+    this.gyroButton = null;
+    /** Buttons other modules add (see {@link Toolbar#addButton}). */
+    this.extraButtons = [];
     bar.appendChild(el("div", { class: "tb-titles" }, [this.title, this.sceneTitle]));
-    bar.appendChild(
-      el("div", { class: "tb-actions" }, [this.sceneListButton, this.languageGroup, this.fullscreenButton, this.finishButton]),
-    );
+    this.actions = el("div", { class: "tb-actions" }, [
+      this.sceneListButton,
+      this.languageGroup,
+      this.fullscreenButton,
+      this.finishButton,
+    ]);
+    bar.appendChild(this.actions);
     bar.appendChild(this.announcer);
   }
 
@@ -126,12 +152,76 @@ export class Toolbar {
     for (const button of this.languageButtons) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-lang") === texts.lang));
     }
+    this._renderGyro();
+    for (const entry of this.extraButtons) this._renderButton(entry);
     this._renderFullscreen();
     if (this.finishButton) {
       this.finishButton.textContent = "";
       this.finishButton.appendChild(icon("finish"));
       this.finishButton.appendChild(this._text("finish"));
     }
+  }
+
+  /**
+   * Add the (hidden) gyroscope toggle before the full-screen button; {@link Toolbar#showGyro}
+   * shows it once the device turns out to have the sensor.
+   * @param {function():void} onClick Called inside the click (iOS asks for the sensor there).
+   */
+  addGyroButton(onClick) {
+    if (this.gyroButton) return;
+    this.gyroButton = el("button", {
+      type: "button",
+      class: "tb-button tb-gyro",
+      "data-action": "gyro",
+      "aria-pressed": "false",
+      hidden: true,
+    });
+    this.gyroButton.addEventListener("click", () => onClick());
+    this.actions.insertBefore(this.gyroButton, this.fullscreenButton || this.finishButton || null);
+    this._renderGyro();
+  }
+
+  /**
+   * Add a (hidden) button before the full-screen button: an icon and an interface string,
+   * kept in the current language.
+   * @param {Object} spec
+   * @param {string} spec.action Its `data-action` (and class `tb-<action>`).
+   * @param {function():Element} spec.icon Makes its icon.
+   * @param {string} spec.text The key of its text (its accessible name).
+   * @param {function():void} spec.onClick Called inside the click.
+   * @returns {{button: HTMLButtonElement, setText: function(string):void}} `setText` changes
+   *   the key of its text.
+   */
+  addButton(spec) {
+    const button = el("button", { type: "button", class: `tb-button tb-${spec.action}`, "data-action": spec.action, hidden: true });
+    button.addEventListener("click", () => spec.onClick());
+    const entry = { button, spec: Object.assign({}, spec) };
+    this.extraButtons.push(entry);
+    this.actions.insertBefore(button, this.fullscreenButton || this.finishButton || null);
+    this._renderButton(entry);
+    return {
+      button,
+      setText: (key) => {
+        entry.spec.text = key;
+        this._renderButton(entry);
+      },
+    };
+  }
+
+  /**
+   * Show (or hide again) the gyroscope button.
+   * @param {boolean} [show]
+   */
+  showGyro(show) {
+    if (this.gyroButton) this.gyroButton.hidden = show === false;
+  }
+
+  /**
+   * Show the gyroscope button pressed (the view follows the phone) or not.
+   * @param {boolean} active
+   */
+  setGyroActive(active) {
+    if (this.gyroButton) this.gyroButton.setAttribute("aria-pressed", String(!!active));
   }
 
   /** Disable the Finish button (after finishing). */
@@ -142,6 +232,20 @@ export class Toolbar {
   /** The text of a button: an interface string, with its `lang` when it is not the page's. */
   _text(key) {
     return el("span", { class: "tb-button__text", text: this._ui(key), lang: this._uiLang });
+  }
+
+  _renderButton(entry) {
+    if (!this._ui) return;
+    entry.button.textContent = "";
+    entry.button.appendChild(entry.spec.icon());
+    entry.button.appendChild(this._text(entry.spec.text));
+  }
+
+  _renderGyro() {
+    if (!this.gyroButton || !this._ui) return;
+    this.gyroButton.textContent = "";
+    this.gyroButton.appendChild(gyroIcon());
+    this.gyroButton.appendChild(this._text("gyro"));
   }
 
   _toggleFullscreen() {

@@ -1,7 +1,9 @@
 /**
  * The 360° picture: a three.js renderer that draws an equirectangular photo
  * on the inside of a sphere around the camera, and the camera controls
- * (drag, pinch, wheel, keys). It draws only when something changed.
+ * (drag, pinch, wheel, keys). It draws only when something changed, except while a frame loop
+ * has taken the drawing over (a WebXR session or the cardboard stereo mode, see vr/ and
+ * {@link PanoramaViewer#setFrameLoop}).
  * @module viewer
  */
 import {
@@ -71,6 +73,10 @@ export class PanoramaViewer {
     this.yaw = 0;
     this.pitch = 0;
     this.fov = 90;
+    /** Degrees the view is turned about its own axis (only the gyroscope sets it; see gyro.js). */
+    this.roll = 0;
+    /** Whether pitch may reach the poles (the gyroscope: the phone decides where it looks). */
+    this.freePitch = false;
     this.width = 1;
     this.height = 1;
     this._frame = 0;
@@ -80,6 +86,8 @@ export class PanoramaViewer {
     this._vector = new Vector3();
     this._forward = new Vector3();
     this.sharp = false;
+    /** The frame loop that draws instead of render-on-demand (see setFrameLoop), or null. */
+    this._loop = null;
 
     this.renderer = new WebGLRenderer({ antialias: false, alpha: false, powerPreference: "default" });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, options.maxPixelRatio));
@@ -105,7 +113,14 @@ export class PanoramaViewer {
     this.poseGroup = new Group();
     this.poseGroup.rotation.order = "YXZ";
     this.poseGroup.add(this.mesh);
-    this.scene.add(this.poseGroup);
+    /**
+     * Everything placed by world yaw and pitch (the panorama's pose group; in VR also the
+     * hotspot targets): at the origin and unturned on screen; in VR it follows the head's
+     * position (a photo has no parallax) and turns to keep the learner's heading (vr/).
+     */
+    this.world = new Group();
+    this.world.add(this.poseGroup);
+    this.scene.add(this.world);
     this.tiles = new TileLayer(
       {
         parent: this.poseGroup,
@@ -273,8 +288,11 @@ export class PanoramaViewer {
 
   /**
    * Look in a direction. Values are clamped: fov into [minFov, maxFov], pitch so the view
-   * does not pass the poles.
-   * @param {Partial<View>} view Missing parts keep their value.
+   * does not pass the poles (the edge of the picture stays off the screen; with
+   * `freePitch`, only ±90°).
+   * @param {Partial<View> & {roll?: number}} view Missing parts keep their value. `roll`
+   *   (degrees about the line of sight, as three.js turns a camera about its z axis) is for
+   *   the gyroscope only.
    */
   setView(view) {
     if (view.fov !== undefined && Number.isFinite(view.fov)) {
@@ -282,6 +300,7 @@ export class PanoramaViewer {
     }
     if (view.yaw !== undefined && Number.isFinite(view.yaw)) this.yaw = wrapYaw(view.yaw);
     if (view.pitch !== undefined && Number.isFinite(view.pitch)) this.pitch = view.pitch;
+    if (view.roll !== undefined && Number.isFinite(view.roll)) this.roll = view.roll;
     this._applyLimits();
     this.requestRender();
     if (this.callbacks.onViewChange) this.callbacks.onViewChange(this.getView());
@@ -315,26 +334,61 @@ export class PanoramaViewer {
 
   /** Ask for a drawing at the next animation frame (several asks make one drawing). */
   requestRender() {
-    if (this._frame) return;
+    if (this._frame || this._loop) return;
     this._frame = requestAnimationFrame(() => {
       this._frame = 0;
       this.renderNow();
     });
   }
 
-  /** Draw now. */
+  /** Draw now (while a frame loop draws, nothing: its next frame will). */
   renderNow() {
     if (this._frame) {
       cancelAnimationFrame(this._frame);
       this._frame = 0;
     }
+    if (this._loop) return;
     this._updateCamera();
-    if (this.tiles.pyramid) {
-      const canvasPixels = this.width * this.renderer.getPixelRatio();
-      this.tiles.update(this.camera, canvasPixels / horizontalFov(this.camera.fov, this.camera.aspect));
-    }
+    const canvasPixels = this.width * this.renderer.getPixelRatio();
+    this.updateTiles(this.camera, canvasPixels / horizontalFov(this.camera.fov, this.camera.aspect));
     this.renderer.render(this.scene, this.camera);
     if (this.callbacks.onRender) this.callbacks.onRender();
+  }
+
+  /**
+   * Choose and request the tiles a camera sees (tiled panoramas only).
+   * @param {import("three").Camera} camera With its world matrix and projection up to date.
+   * @param {number} density Device pixels per degree the view shows.
+   */
+  updateTiles(camera, density) {
+    if (this.tiles.pyramid) this.tiles.update(camera, density);
+  }
+
+  /** Turn the camera to the view (yaw, pitch, roll) and fit it to the canvas. */
+  updateCamera() {
+    this._updateCamera();
+  }
+
+  /**
+   * Hand the drawing to a frame loop, or (null) take it back. While a loop is set it is
+   * called at every frame (through `renderer.setAnimationLoop`: the headset's frames in a
+   * WebXR session, else the page's) and draws itself; `requestRender` and `renderNow` do
+   * nothing and the hotspot buttons are not placed. Taken back, the camera is back at the
+   * centre, the world group unturned, and the view is drawn on demand again at once.
+   * @param {function(number, XRFrame=):void|null} loop
+   */
+  setFrameLoop(loop) {
+    if (this._frame) cancelAnimationFrame(this._frame);
+    this._frame = 0;
+    this._loop = loop || null;
+    this.renderer.setAnimationLoop(this._loop);
+    if (this._loop) return;
+    this.camera.position.set(0, 0, 0);
+    this.camera.scale.set(1, 1, 1);
+    this.world.position.set(0, 0, 0);
+    this.world.rotation.set(0, 0, 0);
+    this.renderer.setScissorTest(false);
+    this.resize();
   }
 
   /** Re-read the host's size (called automatically when it changes). */
@@ -347,6 +401,7 @@ export class PanoramaViewer {
   /** Stop listening and free the GPU memory. */
   dispose() {
     this._loadToken += 1;
+    this.renderer.setAnimationLoop(null);
     this.tiles.dispose();
     if (this._frame) cancelAnimationFrame(this._frame);
     for (const [target, type, fn, opts] of this._listeners) target.removeEventListener(type, fn, opts);
@@ -364,14 +419,14 @@ export class PanoramaViewer {
   }
 
   _applyLimits() {
-    const limit = Math.max(0, 90 - this._verticalFov() / 2);
+    const limit = this.freePitch ? 90 : Math.max(0, 90 - this._verticalFov() / 2);
     this.pitch = clamp(this.pitch, -limit, limit);
   }
 
   _updateCamera() {
     this.camera.aspect = this.width / this.height;
     this.camera.fov = this._verticalFov();
-    this.camera.rotation.set(this.pitch * DEG2RAD, -this.yaw * DEG2RAD, 0);
+    this.camera.rotation.set(this.pitch * DEG2RAD, -this.yaw * DEG2RAD, this.roll * DEG2RAD);
     this.camera.updateProjectionMatrix();
     this.camera.updateMatrixWorld();
   }
@@ -380,6 +435,8 @@ export class PanoramaViewer {
     const rect = this.host.getBoundingClientRect();
     this.width = Math.max(1, Math.round(rect.width));
     this.height = Math.max(1, Math.round(rect.height));
+    // A WebXR session owns the drawing buffer's size (three.js sets it to the headset's).
+    if (this.renderer.xr.isPresenting) return;
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, this.options.maxPixelRatio));
     this.renderer.setSize(this.width, this.height, false);
   }

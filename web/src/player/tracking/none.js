@@ -1,21 +1,28 @@
 /**
- * The tracker used when results are not recorded (tracking "none", or no LMS found).
+ * Trackers without an LMS.
  * @module tracking/none
  */
 
-/** A tracker that records nothing. */
+/** Records nothing (the app's preview: tracking "none"). */
 export class NoTracker {
-  /** @returns {boolean} Always false: nothing is connected. */
-  start() {
-    return false;
+  constructor() {
+    this.kind = "none";
+    this.limit = Infinity;
   }
 
-  /** Does nothing. */
-  reportQuiz() {}
+  /** @returns {Object} Nothing stored, nothing connected. */
+  start() {
+    return { status: "none", suspendData: "", learner: null, passMark: null, mode: "normal" };
+  }
 
-  /** Does nothing. */
-  reportCompleted() {}
+  /** @returns {boolean} Always true: there is nothing to fail. */
+  save() {
+    return true;
+  }
 
-  /** Does nothing. */
+  record() {
+    return true;
+  }
+
   finish() {}
 }
