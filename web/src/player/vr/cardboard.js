@@ -2,7 +2,7 @@
  * The cardboard mode, for phones without WebXR (iOS Safari): the player fills the screen (full
  * screen where the browser allows it, landscape locked where it can be), the panorama is drawn
  * twice side by side, one view per eye (scissored viewports, the eyes 64 mm apart), turned by the
- * phone's orientation (the gyroscope of gyro.js, asked for inside the tap as iOS requires), with
+ * phone's orientation (the gyroscope of gyro.js, asked for inside the tap as iOS requires: gesture.js), with
  * the hotspot targets, panels, leave button and gaze reticle of the stage in both. Gaze dwell
  * chooses; so does a tap on the screen (a headset's button), on what the reticle is on. A
  * visible button, Escape, the leave button below the line of sight and leaving full screen end it.
@@ -11,7 +11,6 @@
 import { PerspectiveCamera, Vector2, Vector3 } from "three";
 import { horizontalFov } from "../angles.js";
 import { el } from "../dom.js";
-import { GyroControl } from "../gyro.js";
 import { icon } from "../icons.js";
 import { VrStage } from "./stage.js";
 
@@ -42,33 +41,21 @@ export class Cardboard {
   }
 
   /** Start: call this inside the tap (the motion sensor and full screen need the gesture). */
-  start() {
+  /**
+   * Start, with what the tap already asked for (gesture.js: the gyroscope and full screen).
+   * @param {import("./gesture.js").CardboardStart} begun
+   */
+  start(begun) {
     const player = this.player;
     const root = player.root;
     this.active = true;
-    const controls = player.controls;
-    this._ownGyro = !(controls && controls.gyro);
-    this.gyro = this._ownGyro
-      ? new GyroControl(this.viewer, { onAvailable() {}, onChange() {}, onDenied: () => player._addNotice("gyroDenied") })
-      : controls.gyro;
-    this._gyroWasOn = this.gyro.active;
-    this.gyro.enable();
+    this._ownGyro = begun.ownGyro;
+    this.gyro = begun.gyro;
+    this._gyroWasOn = begun.gyroWasOn;
     this._fullscreen = false;
-    const request = root.requestFullscreen || root.webkitRequestFullscreen;
-    if (request && !(document.fullscreenElement || document.webkitFullscreenElement)) {
-      try {
-        Promise.resolve(request.call(root))
-          .then(() => {
-            this._fullscreen = true;
-            const orientation = window.screen && window.screen.orientation;
-            if (orientation && orientation.lock) return orientation.lock("landscape");
-            return null;
-          })
-          .catch(() => {});
-      } catch (err) {
-        // Full screen is a comfort: the mode fills the window anyway.
-      }
-    }
+    begun.fullscreen.then((entered) => {
+      if (entered && this.active) this._fullscreen = true;
+    });
     root.classList.add("tb-player--cardboard");
     this.exitButton = el("button", { type: "button", class: "tb-button tb-cardboard-exit", "data-action": "leave-cardboard" }, [
       icon("close"),

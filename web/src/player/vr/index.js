@@ -8,6 +8,7 @@
  * @module vr
  */
 import "./vr.css";
+import { beginCardboard } from "./gesture.js";
 import { loadVrModes } from "./load.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -59,8 +60,8 @@ export function startVr(player) {
   const toolbar = player.toolbar;
   let current = null;
   let last = null;
-  /** The VR modes, once vr.js is loaded (see load.js). */
-  let modes = null;
+  /** Whether the cardboard mode is waiting for vr.js. */
+  let starting = false;
   let disposed = false;
 
   const setMode = (mode) => {
@@ -104,11 +105,26 @@ export function startVr(player) {
       });
     },
     enterCardboard() {
-      if (current || !modes) return false;
-      const cardboard = new modes.Cardboard(player, ended(cardboardButton.button));
-      current = last = cardboard;
-      setMode("cardboard");
-      cardboard.start();
+      if (current || starting) return false;
+      // The motion sensor and full screen are asked for now, inside the tap; vr.js may still load.
+      const begun = beginCardboard(player);
+      starting = true;
+      loadVrModes().then(
+        ({ Cardboard }) => {
+          starting = false;
+          if (disposed || current) return;
+          const cardboard = new Cardboard(player, ended(cardboardButton.button));
+          current = last = cardboard;
+          setMode("cardboard");
+          cardboard.start(begun);
+        },
+        (err) => {
+          starting = false;
+          console.warn("tourbuilder: no cardboard mode:", err); // eslint-disable-line no-console
+          if (!begun.gyroWasOn) begun.gyro.disable();
+          player._addNotice("vrFailed");
+        },
+      );
       return true;
     },
     leave() {
@@ -150,6 +166,7 @@ export function startVr(player) {
   const blocked = autorotate && autorotate.blocked;
   if (autorotate) autorotate.blocked = () => vr.mode !== null || blocked();
 
+  const whenReady = (fn) => (player.ready ? fn() : player.on("ready", fn));
   const xr = navigator.xr;
   // In a frame without allow="xr-spatial-tracking" (many LMSs) asking would only log a
   // permissions-policy violation: no VR there (embed.js offers a new window instead).
@@ -162,23 +179,11 @@ export function startVr(player) {
         : Promise.resolve(false);
     supported.then((yes) => {
       if (disposed) return;
-      const cardboard = !yes && touchScreen();
-      if (!yes && !cardboard) {
-        vrButton.button.hidden = true;
-        cardboardButton.button.hidden = true;
-        return;
-      }
-      // Show a button only once vr.js is here: the cardboard mode must start inside the tap
-      // (full screen, motion sensor permission), and an immersive session soon after the click.
-      loadVrModes().then(
-        (loaded) => {
-          if (disposed) return;
-          modes = loaded;
-          vrButton.button.hidden = !yes;
-          cardboardButton.button.hidden = !cardboard;
-        },
-        (err) => console.warn("tourbuilder: VR is not available:", err), // eslint-disable-line no-console
-      );
+      vrButton.button.hidden = !yes;
+      cardboardButton.button.hidden = !!yes || !touchScreen();
+      // A headset loads vr.js once the first scene is drawn (never sharing the link with the
+      // first picture), so that the session starts inside the click; a phone loads it on the tap.
+      if (yes) whenReady(() => loadVrModes().catch(() => {}));
     });
   };
   check();
