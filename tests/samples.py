@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 
@@ -76,10 +78,20 @@ def write_tiny_folder(root: Path, document: dict | None = None) -> Path:
 
 def player_config_of(page: str | Path) -> dict:
     """The player config a page carries: from HTML text, or from an export folder's index.html."""
-    import json
-    import re
-
     html = (Path(page) / "index.html").read_text(encoding="utf-8") if isinstance(page, Path) else page
     match = re.search(r'<script type="application/json" id="tourbuilder-config">(.*?)</script>', html, re.S)
     assert match, "the page carries the player config"
     return json.loads(match.group(1))
+
+
+def page_variant(folder: Path, name: str, change) -> str:
+    """Write `name` beside index.html with the player config changed by `change(config)`."""
+    from tourbuilder.export.page import script_json
+
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    config = player_config_of(html)
+    change(config)
+    pattern = r'(<script type="application/json" id="tourbuilder-config">)(.*?)(</script>)'
+    html = re.sub(pattern, lambda m: m.group(1) + script_json(config) + m.group(3), html, flags=re.S)
+    (folder / name).write_text(html, encoding="utf-8")
+    return name

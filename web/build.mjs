@@ -13,16 +13,21 @@ const final = join(here, "..", "tourbuilder", "static", "build");
 const out = `${final}.tmp`;
 const modules = join(here, "node_modules");
 
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-
-await build({
-  entryPoints: { player: join(here, "src", "player", "index.js") },
+// Every bundle is one classic script (an ES module would not load from a folder, file://).
+const browserScript = {
   bundle: true,
   minify: true,
   sourcemap: false,
   format: "iife",
   target: ["es2019", "chrome80", "safari15", "firefox78"],
+};
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+await build({
+  entryPoints: { player: join(here, "src", "player", "index.js") },
+  ...browserScript,
   outdir: join(out, "player"),
   // three.js's GLSL for materials the player never uses stays out (see tools/prune-shaders.mjs).
   plugins: [pruneShadersPlugin()],
@@ -45,11 +50,7 @@ const threeFromPlayer = {
 };
 await build({
   entryPoints: { vr: join(here, "src", "player", "vr", "modes.js") },
-  bundle: true,
-  minify: true,
-  sourcemap: false,
-  format: "iife",
-  target: ["es2019", "chrome80", "safari15", "firefox78"],
+  ...browserScript,
   outdir: join(out, "player"),
   plugins: [threeFromPlayer],
   legalComments: "none",
@@ -60,11 +61,7 @@ await build({
 // precache list in front (tourbuilder/export/web.py). Not part of player/: SCORM packages never get it.
 await build({
   entryPoints: { sw: join(here, "src", "player", "offline", "sw.js") },
-  bundle: true,
-  minify: true,
-  sourcemap: false,
-  format: "iife",
-  target: ["es2019", "chrome80", "safari15", "firefox78"],
+  ...browserScript,
   outdir: join(out, "offline"),
   legalComments: "none",
   logLevel: "warning",

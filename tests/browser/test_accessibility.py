@@ -16,16 +16,15 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.axe import run_axe
+
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
 from tourbuilder.importing import import_tour
 from tourbuilder.store import Store
 
-from tests.conftest import REPO
 from tests.samples import player_config_of
 
-AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 READY = '#tourbuilder-player[data-ready="true"]'
 SCENE_LIST = {"mn": "Энэ үзэгдэлд байгаа зүйлс", "en": "Things in this scene"}
 GO_TO = {"mn": "Очих: {}", "en": "Go to: {}"}
@@ -94,18 +93,6 @@ def open_dialog(page):
     dialog = page.locator("dialog[open]")
     dialog.wait_for()
     return dialog
-
-
-def run_axe(page):
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then((r) => ({
-            violations: r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.map((n) => n.target.join(' '))})),
-            passes: r.passes.length}))""",
-        AXE_TAGS,
-    )
 
 
 @pytest.mark.parametrize("lang", ["mn", "en"])

@@ -5,15 +5,12 @@ from an origin the configuration does not allow, are not acted on."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.samples import minimal_document, player_config_of, write_tiny_folder
+from tests.samples import minimal_document, page_variant, write_tiny_folder
 from tourbuilder.export import export_tour
-from tourbuilder.export.page import script_json
 
 READY = '#tourbuilder-player[data-ready="true"]'
 
@@ -59,17 +56,6 @@ def tiny_export(tmp_path_factory):
     out = base / "web"
     export_tour(str(folder), "web", out)
     return out
-
-
-def page_variant(folder: Path, name: str, change) -> str:
-    """Write `name` beside index.html with the player config changed by `change(config)`."""
-    html = (folder / "index.html").read_text(encoding="utf-8")
-    config = player_config_of(html)
-    change(config)
-    pattern = r'(<script type="application/json" id="tourbuilder-config">)(.*?)(</script>)'
-    html = re.sub(pattern, lambda m: m.group(1) + script_json(config) + m.group(3), html, flags=re.S)
-    (folder / name).write_text(html, encoding="utf-8")
-    return name
 
 
 @pytest.fixture

@@ -11,9 +11,6 @@ the exported page's player configuration (`config.options`, a link's `arrival`).
 from __future__ import annotations
 
 import io
-import json
-import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -21,10 +18,10 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
+from tests.browser.axe import run_axe
 from tests.browser.conftest import open_page
-from tests.samples import player_config_of, write_tiny_folder
+from tests.samples import page_variant, player_config_of, write_tiny_folder
 from tourbuilder.export import export_tour
-from tourbuilder.export.page import script_json
 
 READY = '#tourbuilder-player[data-ready="true"]'
 SHARP = '#tourbuilder-player[data-sharp="true"]'
@@ -81,17 +78,6 @@ def linked_export(tmp_path_factory):
     out = base / "web"
     export_tour(str(folder), "web", out)
     return out
-
-
-def page_variant(folder: Path, name: str, change) -> str:
-    """Write `name` beside index.html with the player config changed by `change(config)`."""
-    html = (folder / "index.html").read_text(encoding="utf-8")
-    config = player_config_of(html)
-    change(config)
-    pattern = r'(<script type="application/json" id="tourbuilder-config">)(.*?)(</script>)'
-    html = re.sub(pattern, lambda m: m.group(1) + script_json(config) + m.group(3), html, flags=re.S)
-    (folder / name).write_text(html, encoding="utf-8")
-    return name
 
 
 def with_options(**options):
@@ -251,7 +237,6 @@ def test_a_touch_screen_without_the_sensor_loses_the_button(touch_page, serve, l
 @pytest.mark.parametrize("width", [1024, 1280])
 def test_the_gyroscope_button_passes_axe_in_both_languages(touch_page, serve, linked_export, width):
     """Icon only (narrower than 72rem) and with its text; off and on; Mongolian and English."""
-    from tests.browser.test_accessibility import run_axe
 
     page = touch_page
     page.set_viewport_size({"width": width, "height": 640})

@@ -15,12 +15,10 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from tests.browser.axe import AXE, axe_violations
 from tests.browser.conftest import open_page
-from tests.conftest import REPO
 from tests.signin import PASSWORD, make_user
 
-AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 @pytest.fixture
@@ -42,19 +40,6 @@ def app_page(browser):
     page.context.close()
 
 
-def run_axe(page) -> list[str]:
-    page.wait_for_load_state()  # the style sheet applied: sizes and colours are the real ones
-    result = page.evaluate(
-        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then((r) => ({
-            violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ` +
-                v.nodes.map((n) => n.target.join(' ')).join(', ')),
-            passes: r.passes.length}))""",
-        AXE_TAGS,
-    )
-    assert result["passes"] > 10, "axe really ran"
-    return result["violations"]
-
-
 def test_an_author_signs_in_through_the_page_and_every_page_passes_axe(app_page, live_app):
     base, app = live_app
     author = make_user(app, "dulmaa", "author", language="en")
@@ -64,7 +49,7 @@ def test_an_author_signs_in_through_the_page_and_every_page_passes_axe(app_page,
     page.goto(base + "/")
     expect(page).to_have_url(base + "/login?next=/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
 
     # A wrong password: the page says so, in an alert, and keeps the name.
     page.get_by_label("Name").fill("dulmaa")
@@ -72,13 +57,13 @@ def test_an_author_signs_in_through_the_page_and_every_page_passes_axe(app_page,
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("Wrong name or password.")
     expect(page.get_by_label("Name")).to_have_value("dulmaa")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
 
     # Mongolian before signing in, then English again.
     page.get_by_role("button", name="Монгол").click()
     expect(page.locator("html")).to_have_attribute("lang", "mn")
     expect(page.get_by_role("heading", level=1)).to_have_text("Нэвтрэх")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
@@ -89,24 +74,24 @@ def test_an_author_signs_in_through_the_page_and_every_page_passes_axe(app_page,
     expect(page.get_by_role("heading", level=1)).to_have_text("Tours")
     expect(page.locator('tr[data-tour-id="tiny"]')).to_be_visible()
     expect(page.get_by_role("link", name="Account: dulmaa")).to_be_visible()
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
 
     for link, heading in (("Sharing", "Who has “Tiny tour”"), ("Comments", "Comments on “Tiny tour”")):
         page.get_by_role("link", name=link).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-        assert run_axe(page) == [], link
+        assert axe_violations(page) == [], link
         page.go_back()
 
     page.get_by_role("link", name="Account: dulmaa").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
     # The interface switches to Mongolian for this user, and stays so on the next page.
     page.get_by_role("button", name="Монгол").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Таны бүртгэл")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Аяллууд").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Аяллууд")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
 
     page.get_by_role("button", name="Гарах").click()
     expect(page).to_have_url(base + "/login")
@@ -128,16 +113,16 @@ def test_the_admin_pages_pass_axe(app_page, live_app):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
     # A new user with a generated password, shown once.
     page.get_by_label("Name").fill("bat")
     page.get_by_role("button", name="Add the user").click()
     expect(page.get_by_role("status")).to_contain_text("User “bat” added.")
     assert len(page.locator("[data-password]").inner_text()) == 16
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("link", name="saraa").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("User “saraa”")
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
     assert page.watch.console_errors == []
 
 

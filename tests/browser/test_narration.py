@@ -31,7 +31,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LOOPBACK, PageWatch, QuietHandler
-from tests.browser.test_accessibility import run_axe
+from tests.browser.axe import run_axe
 from tests.samples import player_config_of
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour

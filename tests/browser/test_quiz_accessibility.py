@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility import run_axe
+from tests.browser.axe import run_axe
 from tests.browser.test_quiz_play import kinds  # noqa: F401  (the module's tour fixture)
 from tests.browser.test_scorm_play import CHECK, READY, choose, press
 

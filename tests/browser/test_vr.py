@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.axe import check_toolbar_button
 from tests.browser.conftest import open_page
 from tests.browser.iwer import build_iwer
 from tests.browser.test_controls import quadrant_panorama
@@ -330,7 +331,6 @@ def test_the_system_exit_gives_the_2d_view_back(headset, serve, vr_export):
 
 @pytest.mark.parametrize("lang", ["mn", "en"])
 def test_the_vr_button_passes_axe(headset, serve, vr_export, lang):
-    from tests.browser.test_accessibility import run_axe
 
     page = headset
     open_tour(page, serve(vr_export))
@@ -338,12 +338,4 @@ def test_the_vr_button_passes_axe(headset, serve, vr_export, lang):
         page.get_by_role("button", name="English", exact=True).click()
     button = page.get_by_role("button", name=ENTER_VR[lang], exact=True)
     expect(button).to_be_visible()
-    result = run_axe(page)
-    assert result["violations"] == [], result["violations"]
-    box = button.bounding_box()
-    assert box["width"] >= 44 and box["height"] >= 44
-    button.focus()
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Tab")  # reached by the keyboard
-    expect(button).to_be_focused()
-    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid", "visible focus"
+    check_toolbar_button(page, button)

@@ -25,12 +25,13 @@ export const ICON_PATHS = {
 };
 
 /**
- * An icon element.
- * @param {keyof ICON_PATHS} name
+ * An icon element of the given path data (modules with icons of their own use this too).
+ * @param {string} d SVG path data on the 24×24 grid.
+ * @param {string} name Put in `data-icon`.
  * @param {string} [className]
  * @returns {SVGSVGElement}
  */
-export function icon(name, className) {
+export function pathIcon(d, name, className) {
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("aria-hidden", "true");
@@ -38,7 +39,17 @@ export function icon(name, className) {
   svg.setAttribute("class", "tb-icon" + (className ? " " + className : ""));
   svg.setAttribute("data-icon", name);
   const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", ICON_PATHS[name] || "");
+  path.setAttribute("d", d);
   svg.appendChild(path);
   return svg;
+}
+
+/**
+ * An icon element.
+ * @param {keyof ICON_PATHS} name
+ * @param {string} [className]
+ * @returns {SVGSVGElement}
+ */
+export function icon(name, className) {
+  return pathIcon(ICON_PATHS[name] || "", name, className);
 }

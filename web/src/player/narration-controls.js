@@ -6,6 +6,7 @@
  * @module narration-controls
  */
 import { el } from "./dom.js";
+import { pathIcon } from "./icons.js";
 import { CaptionBox } from "./captions.js";
 
 /** Interface strings of the narration, by language. */
@@ -61,7 +62,6 @@ export function say(lang, key, params) {
   return params ? text.replace(/\{(\w+)\}/g, (all, name) => (name in params ? params[name] : all)) : text;
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 /** 24×24 line drawings, drawn like icons.js. */
 const PATHS = {
   listen: "M4 9.5h3.5l5-4v13l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a7.5 7.5 0 0 1 0 11",
@@ -74,16 +74,7 @@ const PATHS = {
 };
 
 function narrationIcon(name) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  svg.setAttribute("class", "tb-icon");
-  svg.setAttribute("data-icon", name);
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", PATHS[name]);
-  svg.appendChild(path);
-  return svg;
+  return pathIcon(PATHS[name], name);
 }
 
 /**

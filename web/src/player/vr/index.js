@@ -8,27 +8,14 @@
  * @module vr
  */
 import "./vr.css";
+import { pathIcon } from "../icons.js";
 import { beginCardboard } from "./gesture.js";
 import { loadVrModes } from "./load.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 /** A VR headset seen from the front (24×24, drawn like icons.js). */
 const HEADSET = "M3.5 8h17v9h-5.5l-3-3-3 3H3.5zM7.5 12.5h1M15.5 12.5h1";
 /** A headset with a phone slid into its top. */
 const CARDBOARD = "M3.5 10h17v8h-5.5l-3-3-3 3H3.5zM6 6.5h12v3.5";
-
-function pathIcon(d, name) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  svg.setAttribute("class", "tb-icon");
-  svg.setAttribute("data-icon", name);
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", d);
-  svg.appendChild(path);
-  return svg;
-}
 
 /** Whether this is a touch screen that may have a motion sensor (a phone or a tablet). */
 function touchScreen() {

@@ -1,0 +1,41 @@
+"""axe-core (npm, from web/node_modules) run in a page: the one rule set every accessibility test uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def run_axe(page) -> dict:
+    """axe's result for the whole document: {"violations": [{id, impact, help, targets}], "passes": n}."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then((r) => ({
+            violations: r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map((n) => n.target.join(' '))})),
+            passes: r.passes.length}))""",
+        AXE_TAGS,
+    )
+    assert result["passes"] > 10, "axe really ran"
+    return result
+
+
+def axe_violations(page) -> list[str]:
+    """The violations as readable lines (empty when the page passes)."""
+    return [f"{v['id']} ({v['impact']}): {v['help']}: {', '.join(v['targets'])}" for v in run_axe(page)["violations"]]
+
+
+def check_toolbar_button(page, button) -> None:
+    """A toolbar button passes axe with the page, is at least 44 px, is reached by Tab and shows its focus."""
+    result = run_axe(page)
+    assert result["violations"] == [], result["violations"]
+    box = button.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    button.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # reached by the keyboard
+    assert button.evaluate("b => b === document.activeElement"), "focused again by Tab"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid", "visible focus"
