@@ -99,7 +99,18 @@ def test_unknown_hotspot_kind_names_the_kinds():
     doc = minimal_document()
     doc["scenes"]["yard"]["hotspots"][0]["kind"] = "portal"
     [problem] = problems_of(doc)
-    assert "scenes.yard.hotspots[0]" in problem and "scene, info, media, quiz" in problem
+    assert "scenes.yard.hotspots[0]" in problem and "scene, info, media, quiz, narration" in problem
+
+
+def test_a_narration_hotspot_replays_the_scene_and_has_no_narration_of_its_own():
+    doc = minimal_document()
+    spot = {"id": "listen", "kind": "narration", "yaw": 0, "pitch": -20, "title": {"mn": "Дахин сонсох", "en": "Listen again"}}
+    doc["scenes"]["yard"]["hotspots"].append(spot)
+    tour = load_tour(doc)
+    assert tour.scenes["yard"].hotspots[-1].kind == "narration"
+    doc["scenes"]["yard"]["hotspots"][-1] = {**spot, "narration": {"text": {"mn": "Сайн уу", "en": "Hello"}}}
+    [problem] = problems_of(doc)
+    assert "scenes.yard.hotspots[1]" in problem and "plays the scene's narration" in problem
 
 
 def test_duplicate_hotspot_ids_are_refused():

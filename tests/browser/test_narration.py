@@ -477,3 +477,31 @@ def test_the_export_opened_from_its_folder_plays_narration(page, web_export, con
     assert en["cues"][index]["start"] - 0.05 <= now["t"] < en["cues"][index + 1]["start"], now
     assert page.watch.console_errors == []
     assert page.watch.outside_requests == []
+
+
+def test_a_narration_hotspot_plays_the_scenes_narration_again_from_its_start(page, serve_ranges, web_export, config):
+    tour = config["tour"]
+    listen = {"id": "listen-again", "kind": "narration", "yaw": 0, "pitch": -30,
+              "title": {"mn": "Дахин сонсох", "en": "Listen again"}}
+
+    def with_listen_button(cfg):
+        cfg["tour"]["scenes"][cfg["tour"]["start_scene"]]["hotspots"].append(listen)
+
+    page = open_tour(page, serve_ranges(web_export) + variant(web_export, "listen-again.html", with_listen_button))
+    button = page.locator('.tb-hotspots [data-hotspot-id="listen-again"]')
+    expect(button).to_have_accessible_name("Дахин сонсох")
+    expect(button.locator('[data-icon="audio"]')).to_have_count(1)  # a loudspeaker, understood without reading
+    # The first gesture is the hotspot itself, by keyboard: the scene's narration plays from its start.
+    button.focus()
+    page.keyboard.press("Enter")
+    first = wait_event(page, "e.state === 'playing'")
+    assert first["scene"] == tour["start_scene"] and first["hotspot"] is None and first["cue"] <= 0
+    cues = start_track(config, "mn")["cues"]
+    page.wait_for_function(f"window.tourbuilder.player.narration.audio.currentTime >= {cues[1]['start']}", timeout=20_000)
+    page.evaluate("window.__events = []")
+    button.focus()
+    page.keyboard.press("Enter")  # again: back to the first sentence
+    again = wait_event(page, "e.state === 'playing'")
+    assert again["cue"] <= 0 and again["hotspot"] is None, "from the first sentence"
+    assert page.evaluate("window.tourbuilder.player.narration.audio.currentTime") < cues[1]["start"]
+    assert page.watch.console_errors == []

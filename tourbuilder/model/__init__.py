@@ -29,6 +29,7 @@ from .tour import (
     Question,
     QuestionFeedback,
     Quiz,
+    NarrationHotspot,
     QuizHotspot,
     TrueFalseQuestion,
     Scene,
@@ -73,7 +74,7 @@ def tour_json_schema_text() -> str:
 
 __all__ = [
     "SCHEMA_VERSION", "Choice", "Completion", "Cue", "InfoHotspot", "MediaHotspot", "MediaInfo",
-    "Narration", "NarrationTrack", "Pose", "Question", "Quiz", "QuizHotspot", "Scene", "SceneLinkHotspot",
+    "Narration", "NarrationHotspot", "NarrationTrack", "Pose", "Question", "Quiz", "QuizHotspot", "Scene", "SceneLinkHotspot",
     "Tour", "TourError", "View", "dump_tour", "iter_media_refs", "iter_narrations", "iter_texts", "load_tour",
     "migrate", "normalise_degrees", "tour_json_schema", "tour_json_schema_text",
     # quizzes

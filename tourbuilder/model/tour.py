@@ -204,9 +204,23 @@ class QuizHotspot(HotspotBase):
     quiz: Identifier = Field(description="The id of the quiz this hotspot opens.")
 
 
-HOTSPOT_KINDS = ("scene", "info", "media", "quiz")
+class NarrationHotspot(HotspotBase):
+    """A "listen again" button in the scene: plays the scene's narration from its start (for
+    learners who read little, a loudspeaker to press whenever they want to hear it again)."""
+
+    kind: Literal["narration"]
+
+    @model_validator(mode="after")
+    def _no_narration_of_its_own(self):
+        if self.narration is not None:
+            raise ValueError("a narration hotspot plays the scene's narration: give the text to the "
+                             "scene's narration, or use an info hotspot for narration of its own")
+        return self
+
+
+HOTSPOT_KINDS = ("scene", "info", "media", "quiz", "narration")
 Hotspot = Annotated[
-    Union[SceneLinkHotspot, InfoHotspot, MediaHotspot, QuizHotspot],
+    Union[SceneLinkHotspot, InfoHotspot, MediaHotspot, QuizHotspot, NarrationHotspot],
     Field(discriminator="kind"),
 ]
 

@@ -11,7 +11,7 @@ import { el, setLocal } from "./dom.js";
 import { icon } from "./icons.js";
 
 /** The hotspot kinds the player knows; any other is shown as "info". */
-const KINDS = ["scene", "info", "media", "quiz"];
+const KINDS = ["scene", "info", "media", "quiz", "narration"];
 
 /**
  * @typedef {Object} HotspotTexts
@@ -31,13 +31,15 @@ export function hotspotKind(spot) {
 
 /**
  * The icon of a hotspot, understood without reading: an arrow for a scene link, "i" for
- * information, a picture, a play sign or a loudspeaker for a picture, a video or a sound,
+ * information, a picture, a play sign or a loudspeaker for a picture, a video or a sound
+ * (and a loudspeaker for "listen again", a narration hotspot),
  * a question mark for a quiz.
  * @param {Object} spot
  * @returns {string} A key of icons.js.
  */
 export function hotspotIcon(spot) {
   const kind = hotspotKind(spot);
+  if (kind === "narration") return "audio"; // a loudspeaker: "listen again"
   if (kind !== "media") return kind;
   const media = mediaKind(spot.media);
   return media === "video" || media === "audio" ? media : "media";

@@ -587,6 +587,8 @@ export class TourPlayer {
       this._openMedia(spot, button);
     } else if (spot.kind === "quiz") {
       this.openQuiz(spot.quiz, button);
+    } else if (spot.kind === "narration" && this.narration) {
+      this.narration.replay(); // the scene's narration again, from its start
     }
   }
 
