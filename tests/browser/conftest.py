@@ -42,6 +42,25 @@ def browser():
         chromium.close()
 
 
+def export_demo_once(demo_folder_master: Path, base: Path) -> Path:
+    """The demo tour (the session's copy) imported into a store of its own under `base` and
+    exported as a web tour to `base / "web"`: for module-scoped fixtures whose tests only read
+    the export or add pages to it."""
+    from tourbuilder.demo.loader import DEMO_ID
+    from tourbuilder.export import export_tour
+    from tourbuilder.importing import import_tour
+    from tourbuilder.store import Store
+
+    folder = shutil.copytree(demo_folder_master, base / DEMO_ID)
+    store = Store(f"sqlite:///{base / 'tourbuilder.sqlite3'}", base / "media")
+    try:
+        import_tour(store, folder)
+        export_tour(DEMO_ID, "web", base / "web", store=store)
+    finally:
+        store.close()
+    return base / "web"
+
+
 @pytest.fixture
 def web_export(demo_store, tmp_path):
     """The demo tour's web export, in a folder of its own."""
@@ -60,11 +79,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def serve():
-    """serve(folder) -> base URL of a static web server on loopback for that folder."""
+    """serve(folder, handler=QuietHandler) -> base URL of a static web server on loopback for
+    that folder (`handler`: a SimpleHTTPRequestHandler subclass, e.g. one that answers ranges)."""
     servers = []
 
-    def start(folder: Path) -> str:
-        handler = functools.partial(QuietHandler, directory=str(folder))
+    def start(folder: Path, handler=None) -> str:
+        handler = functools.partial(handler or QuietHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -11,18 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.axe import run_axe
-
-from tourbuilder.demo.loader import DEMO_ID
-from tourbuilder.export import export_tour
-from tourbuilder.importing import import_tour
-from tourbuilder.store import Store
-
+from tests.browser.conftest import export_demo_once
 from tests.samples import player_config_of
 
 READY = '#tourbuilder-player[data-ready="true"]'
@@ -34,15 +28,7 @@ LANGUAGE_BUTTON = {"mn": "Монгол", "en": "English"}
 @pytest.fixture(scope="module")
 def web_export(demo_folder_master, tmp_path_factory):
     """The demo tour exported as a web tour once for this module (the tests only read it)."""
-    base = tmp_path_factory.mktemp("a11y")
-    folder = shutil.copytree(demo_folder_master, base / DEMO_ID)
-    store = Store(f"sqlite:///{base / 'tourbuilder.sqlite3'}", base / "media")
-    try:
-        import_tour(store, folder)
-        export_tour(DEMO_ID, "web", base / "web", store=store)
-    finally:
-        store.close()
-    return base / "web"
+    return export_demo_once(demo_folder_master, tmp_path_factory.mktemp("a11y"))
 
 
 @pytest.fixture(scope="module")

@@ -17,26 +17,17 @@ Mongolian and English for every scene).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import json
 import re
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LOOPBACK, PageWatch, QuietHandler
 from tests.browser.axe import run_axe
-from tests.samples import player_config_of
-from tourbuilder.demo.loader import DEMO_ID
-from tourbuilder.export import export_tour
-from tourbuilder.importing import import_tour
-from tourbuilder.store import Store
+from tests.browser.conftest import LOOPBACK, PageWatch, QuietHandler, export_demo_once
+from tests.samples import page_variant, player_config_of
 
 READY = '#tourbuilder-player[data-ready="true"]'
 LISTEN = {"mn": "Сонсох", "en": "Listen"}
@@ -87,15 +78,7 @@ def page(browser):
 @pytest.fixture(scope="module")
 def web_export(demo_folder_master, tmp_path_factory):
     """The demo tour exported as a web tour once for this module (tests only add pages to it)."""
-    base = tmp_path_factory.mktemp("narration")
-    folder = shutil.copytree(demo_folder_master, base / DEMO_ID)
-    store = Store(f"sqlite:///{base / 'tourbuilder.sqlite3'}", base / "media")
-    try:
-        import_tour(store, folder)
-        export_tour(DEMO_ID, "web", base / "web", store=store)
-    finally:
-        store.close()
-    return base / "web"
+    return export_demo_once(demo_folder_master, tmp_path_factory.mktemp("narration"))
 
 
 @pytest.fixture(scope="module")
@@ -129,20 +112,9 @@ class RangeHandler(QuietHandler):
 
 
 @pytest.fixture
-def serve_ranges():
+def serve_ranges(serve):
     """serve_ranges(folder) -> base URL of a loopback server for that folder that answers range requests."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(RangeHandler, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return lambda folder: serve(folder, RangeHandler)
 
 
 @pytest.fixture
@@ -168,14 +140,12 @@ def open_tour(page, url):
 def variant(web_export: Path, name: str, change) -> str:
     """A copy of the export's index.html whose player config `change(config)` modified, without
     the service worker (see `page`)."""
-    html = (web_export / "index.html").read_text(encoding="utf-8")
-    match = re.search(r'(id="tourbuilder-config">)(.*?)(</script>)', html, re.S)
-    config = json.loads(match.group(2))
-    config["offline"] = False
-    change(config)
-    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
-    (web_export / name).write_text(html[: match.start(2)] + data + html[match.end(2):], encoding="utf-8")
-    return name
+
+    def without_worker(config):
+        config["offline"] = False
+        change(config)
+
+    return page_variant(web_export, name, without_worker)
 
 
 def start_track(config, lang):

@@ -10,6 +10,7 @@
  */
 import "./embed.css";
 import { el } from "./dom.js";
+import { pathIcon } from "./icons.js";
 import { uiLanguage } from "./i18n.js";
 
 /** Interface strings of this module, by language. */
@@ -18,7 +19,6 @@ export const EMBED_STRINGS = {
   en: { openWindow: "Open in a new window" },
 };
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 /** A box with an arrow leaving it (24×24, drawn like icons.js). */
 const OPEN_ICON = "M13.5 4.5h6v6M19.5 4.5l-8 8M10 5.5H4.5v14h14V14";
 
@@ -36,18 +36,6 @@ export function inFrame(win) {
   }
 }
 
-function openIcon() {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  svg.setAttribute("class", "tb-icon");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", OPEN_ICON);
-  svg.appendChild(path);
-  return svg;
-}
-
 /**
  * Add the "open in a new window" link to the player's toolbar when the page is in a frame.
  * @param {import("./player.js").TourPlayer} player
@@ -62,12 +50,12 @@ export function addOpenInNewWindow(player, root, config, options) {
   if (!inFrame() && !(options && options.force)) return null;
   const text = el("span", { class: "tb-button__text" });
   const link = el("a", {
-    class: "tb-button tb-open-window",
+    class: "tb-button tb-button--icon-narrow tb-open-window",
     href: window.location.href,
     target: "_blank",
     rel: "noopener",
     "data-action": "open-window",
-  }, [openIcon(), text]);
+  }, [pathIcon(OPEN_ICON, "open-window"), text]);
   const update = () => {
     const language = player.getLanguage();
     const lang = EMBED_STRINGS[uiLanguage(language)] ? uiLanguage(language) : "en";

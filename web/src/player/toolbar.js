@@ -7,25 +7,11 @@
  * @module toolbar
  */
 import { el, setLocal } from "./dom.js";
-import { icon } from "./icons.js";
+import { icon, pathIcon } from "./icons.js";
 import { languageName, uiLanguage } from "./i18n.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 /** A phone between two curved arrows (24×24, drawn like icons.js). */
 const GYRO_ICON = "M8.5 3.5h7v17h-7zM11 17.5h2M4.5 8a7 7 0 0 0 0 8M19.5 8a7 7 0 0 1 0 8";
-
-function gyroIcon() {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  svg.setAttribute("class", "tb-icon");
-  svg.setAttribute("data-icon", "gyro");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", GYRO_ICON);
-  svg.appendChild(path);
-  return svg;
-}
 
 /** The page's full-screen functions, with the WebKit-prefixed ones as a fallback. */
 function fullscreenApi(target) {
@@ -99,7 +85,7 @@ export class Toolbar {
     this.fullscreen = fullscreenApi(spec.fullscreenTarget);
     this.fullscreenButton = null;
     if (this.fullscreen) {
-      this.fullscreenButton = el("button", { type: "button", class: "tb-button tb-fullscreen", "data-action": "fullscreen" });
+      this.fullscreenButton = el("button", { type: "button", class: "tb-button tb-button--icon-narrow tb-fullscreen", "data-action": "fullscreen" });
       this.fullscreenButton.addEventListener("click", () => this._toggleFullscreen());
       document.addEventListener(this.fullscreen.event, () => this._renderFullscreen());
     }
@@ -171,7 +157,7 @@ export class Toolbar {
     if (this.gyroButton) return;
     this.gyroButton = el("button", {
       type: "button",
-      class: "tb-button tb-gyro",
+      class: "tb-button tb-button--icon-narrow tb-gyro",
       "data-action": "gyro",
       "aria-pressed": "false",
       hidden: true,
@@ -185,7 +171,8 @@ export class Toolbar {
    * Add a (hidden) button before the full-screen button: an icon and an interface string,
    * kept in the current language.
    * @param {Object} spec
-   * @param {string} spec.action Its `data-action` (and class `tb-<action>`).
+   * @param {string} spec.action Its `data-action` (and class `tb-<action>`); like the full-screen
+   *   button it shows only its icon on narrow screens (`tb-button--icon-narrow`).
    * @param {function():Element} spec.icon Makes its icon.
    * @param {string} spec.text The key of its text (its accessible name).
    * @param {function():void} spec.onClick Called inside the click.
@@ -193,7 +180,7 @@ export class Toolbar {
    *   the key of its text.
    */
   addButton(spec) {
-    const button = el("button", { type: "button", class: `tb-button tb-${spec.action}`, "data-action": spec.action, hidden: true });
+    const button = el("button", { type: "button", class: `tb-button tb-button--icon-narrow tb-${spec.action}`, "data-action": spec.action, hidden: true });
     button.addEventListener("click", () => spec.onClick());
     const entry = { button, spec: Object.assign({}, spec) };
     this.extraButtons.push(entry);
@@ -244,7 +231,7 @@ export class Toolbar {
   _renderGyro() {
     if (!this.gyroButton || !this._ui) return;
     this.gyroButton.textContent = "";
-    this.gyroButton.appendChild(gyroIcon());
+    this.gyroButton.appendChild(pathIcon(GYRO_ICON, "gyro"));
     this.gyroButton.appendChild(this._text("gyro"));
   }
 
