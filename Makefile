@@ -3,7 +3,9 @@
 #   make test  sets everything up and runs the whole test suite
 # Both install what a fresh machine lacks: a virtual environment with the package
 # (whose build runs `npm ci && npm run build` in web/), Debian's espeak-ng and ffmpeg for
-# narration (robot voices, m4a recordings), and Debian's Chromium for tests.
+# narration (robot voices, m4a recordings), Debian's Chromium for tests, and Debian's PostgreSQL
+# server: `make test` runs the suite twice, on SQLite and on PostgreSQL (tests/pg/: a throwaway
+# server in a temporary folder; the package's own cluster is not used).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,7 +14,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DATA   ?= instance
 
-.PHONY: setup run test chromium voices clean
+.PHONY: setup run test test-sqlite test-postgres chromium voices postgres clean
 
 # piper-tts is installed without its dependencies (onnxruntime...) only for its espeak-ng data
 # folder (the Mongolian voice: lang/xgn/mn, mn_dict), read by Debian's espeak-ng in its own
@@ -42,8 +44,19 @@ voices:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    espeak-ng ffmpeg >/dev/null; }
 
-test: setup chromium voices
-	$(BIN)/python -m pytest
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's PostgreSQL server (the second run of the tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    postgresql >/dev/null; }
+
+test: test-sqlite test-postgres
+
+test-sqlite: setup chromium voices
+	$(BIN)/python -m pytest --database=sqlite
+
+test-postgres: setup chromium voices postgres
+	$(BIN)/python -m pytest --database=postgresql
 
 clean:
 	rm -rf $(VENV) web/node_modules tourbuilder/static/build build dist

@@ -1,4 +1,5 @@
-"""Shared fixtures: real SQLite stores in temporary folders, the demo tour, the Flask app.
+"""Shared fixtures: real databases (SQLite in temporary folders, or PostgreSQL: see tests/pg/),
+the demo tour, the Flask app.
 
 The demo tour is built once per test session at a small width (painting is
 deterministic, so every test sees the same pictures) and copied where a test
@@ -7,9 +8,12 @@ changes it.
 
 from __future__ import annotations
 
+import os
 import shutil
+import warnings
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from tourbuilder.app import create_app
@@ -17,11 +21,71 @@ from tourbuilder.demo.loader import DEMO_ID, build_demo_folder
 from tourbuilder.importing import import_tour
 from tourbuilder.store import Store
 
+from tests import pg
 from tests.samples import write_tiny_folder
 from tests.signin import AppClient, make_user, sign_in
 
 TEST_WIDTH = 1024
 REPO = Path(__file__).resolve().parents[1]
+DATABASE_URL_ENV = "TOURBUILDER_DATABASE_URL"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database", choices=pg.MODES, default=os.environ.get(pg.MODE_ENV) or "sqlite",
+                     help=f"the database every test's store and app use (default: ${pg.MODE_ENV} or sqlite)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): about SQLite itself; skipped on a PostgreSQL run")
+    databases = pg.configure(config.getoption("--database"))
+    if databases is not None:
+        config.add_cleanup(databases.finish)
+    # On CI, hypothesis replays the same examples on every run, so a red build always means a code
+    # change (new examples are explored on developers' machines, where a find becomes a regression test).
+    hypothesis.settings.register_profile("ci", derandomize=True, database=None)
+    if os.environ.get("CI"):
+        hypothesis.settings.load_profile("ci")
+
+
+def pytest_collection_modifyitems(config, items):
+    if pg.postgres() is not None:
+        for item in items:
+            marker = item.get_closest_marker("sqlite_only")
+            if marker is not None:
+                item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0] if marker.args else ''}"))
+
+
+def pytest_report_header(config):
+    return f"database: {config.getoption('--database')}"
+
+
+@pytest.fixture
+def database_url(data_dir):
+    """The test's own empty database: SQLite in the data folder, or a fresh PostgreSQL schema."""
+    databases = pg.postgres()
+    if databases is None:
+        yield f"sqlite:///{data_dir / 'tourbuilder.sqlite3'}"
+        return
+    name, url = databases.create()
+    yield url
+    databases.drop(name)
+
+
+@pytest.fixture(autouse=True)
+def _apps_use_the_test_database(request, monkeypatch):
+    """On PostgreSQL, every app and command a test starts (they read $TOURBUILDER_DATABASE_URL when
+    no DATABASE_URL is given) uses the test's database; on SQLite, the data folder's file as always."""
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)  # never a developer's real database
+    if pg.postgres() is None or "tmp_path" not in request.fixturenames:
+        yield
+        return
+    monkeypatch.setenv(DATABASE_URL_ENV, request.getfixturevalue("database_url"))
+    yield
+    # A test that made a SQLite database anyway did not run on PostgreSQL: say so, not pass quietly
+    # (tests/pg.database_url_for gives a fixture its own database in either mode).
+    stray = sorted(str(p) for p in request.getfixturevalue("tmp_path").rglob("*.sqlite3"))
+    if stray:
+        warnings.warn(pg.StraySQLite(f"{request.node.nodeid} made SQLite databases on a PostgreSQL run: {stray}"))
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +105,8 @@ def data_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def store(data_dir):
-    s = Store(f"sqlite:///{data_dir / 'tourbuilder.sqlite3'}", data_dir / "media")
+def store(database_url, data_dir):
+    s = Store(database_url, data_dir / "media")
     yield s
     s.close()
 
@@ -96,7 +160,7 @@ def admin_client(login):
 def tiny_app(tiny_folder, tmp_path):
     """The app over a store holding only the small tour 'tiny' (quicker than the demo)."""
     data = tmp_path / "tiny-data"
-    store = Store(f"sqlite:///{data / 'tourbuilder.sqlite3'}", data / "media")
+    store = Store(os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{data / 'tourbuilder.sqlite3'}", data / "media")
     import_tour(store, tiny_folder)
     store.close()
     app = create_app({"DATA": str(data), "TESTING": True, "ARGON2_PROFILE": "CHEAPEST"})

@@ -91,3 +91,24 @@ def test_config_json_cannot_close_its_script_element(app, demo_store, admin_clie
     html = admin_client.get(f"/tours/{DEMO_ID}/preview", follow_redirects=True).get_data(as_text=True)
     assert "</script><script>alert(1)" not in html
     assert player_config_of(html)["tour"]["title"]["en"] == "</script><script>alert(1)</script>"
+
+
+def test_the_app_sweeps_temporary_files_of_killed_writes_when_it_starts(tmp_path):
+    import os
+    import time
+
+    from tourbuilder.app import create_app
+
+    data = tmp_path / "data"
+    media = data / "media" / "ab"
+    media.mkdir(parents=True)
+    old, young, real = media / ".incoming-dead", media / ".incoming-busy", media / ("ab" + "0" * 62)
+    for path in (old, young, real):
+        path.write_bytes(b"x")
+    hours_ago = time.time() - 7200
+    os.utime(old, (hours_ago, hours_ago))
+    os.utime(real, (hours_ago, hours_ago))
+    create_app({"DATA": str(data), "EXPORT_DIR": str(tmp_path / "export"), "TESTING": True})
+    assert not old.exists(), "an hour-old temporary file is what a killed write left"
+    assert young.exists(), "a young one may be another worker's write in progress"
+    assert real.exists()

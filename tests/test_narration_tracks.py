@@ -293,7 +293,7 @@ def test_version_1_audio_becomes_recording_tracks():
     old = json.loads((FIXTURES / "v1-narration.json").read_text(encoding="utf-8"))
     original = copy.deepcopy(old)
     new = migrate(old)
-    assert old == original and new["schema_version"] == 2
+    assert old == original and new["schema_version"] == 3
     yard = new["scenes"]["yard"]
     assert yard["narration"] == {"text": old["scenes"]["yard"]["narration"]["text"],
                                  "tracks": {"en": {"engine": "recording", "audio": "media/voice/yard-en.wav"}}}
@@ -317,7 +317,7 @@ def test_a_version_1_folder_is_narrated_its_recording_shaped_and_the_folder_upgr
     report = narrate_folder(folder, engine="espeak", cache_root=tmp_path / "cache")
     assert status(report) == {("yard", "mn"): "made", ("yard", "en"): "made"}
     text = (folder / "tour.yaml").read_text(encoding="utf-8")
-    assert text.startswith("# my notes\n") and "schema_version: 2" in text
+    assert text.startswith("# my notes\n") and "schema_version: 3" in text
     tour = read_folder(folder).tour
     recording = track(tour)
     assert recording.engine == "recording" and recording.audio == "media/narration/yard.en.mp3"

@@ -135,8 +135,8 @@ def test_list_and_delete(store):
     assert len(store.revisions("other")) == 2
 
 
-def test_the_store_reopens_with_its_data(data_dir):
-    url = f"sqlite:///{data_dir / 'db.sqlite3'}"
+def test_the_store_reopens_with_its_data(database_url, data_dir):
+    url = database_url
     first = Store(url, data_dir / "media")
     first.save_tour(tour_with_media(first))
     first.close()

@@ -10,9 +10,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
-from .model import (FindQuestion, QuizHotspot, SceneLinkHotspot, Tour, iter_media_refs,
-                    iter_question_narrations, iter_texts)
-
+from .model import (FindQuestion, InfoHotspot, NarrationHotspot, QuizHotspot, SceneLinkHotspot, Tour,
+                    iter_media_refs, iter_narrations, iter_question_narrations, iter_texts)
+from .model.richtext import plain_text
+from .narration.text import text_sha256
 
 
 def _is_required_text(place: str) -> bool:
@@ -40,6 +41,7 @@ def check_tour(tour: Tour) -> list[Finding]:
     findings += _check_completion(tour)
     findings += _check_media(tour)
     findings += _check_texts(tour)
+    findings += _check_narration(tour)
     return findings
 
 
@@ -241,10 +243,19 @@ def _check_media(tour: Tour) -> list[Finding]:
     return found
 
 
+def _rich_text_places(tour: Tour) -> set[str]:
+    """Places of rich texts (HTML): an info hotspot's text."""
+    return {f"scenes.{scene_id}.hotspots.{spot.id}.text"
+            for scene_id, scene in tour.scenes.items() for spot in scene.hotspots if isinstance(spot, InfoHotspot)}
+
+
 def _check_texts(tour: Tour) -> list[Finding]:
     found = []
+    rich = _rich_text_places(tour)
     for place, text in iter_texts(tour):
-        present = [lang for lang in tour.languages if text.get(lang, "").strip()]
+        # A rich text is missing when nothing of it would be read: "<p></p>" or "<br>" is empty.
+        visible = plain_text if place in rich else str
+        present = [lang for lang in tour.languages if visible(text.get(lang, "")).strip()]
         if not present:
             if _is_required_text(place):
                 found.append(Finding("error", place, "has no text in any language"))
@@ -252,4 +263,29 @@ def _check_texts(tour: Tour) -> list[Finding]:
         for lang in tour.languages:
             if lang not in present:
                 found.append(Finding("warning", place, f"missing translation: no '{lang}' text"))
+    return found
+
+
+def _check_narration(tour: Tour) -> list[Finding]:
+    """What the narration needs: a "listen again" hotspot has something to play, and no track was
+    made from an older text (the learner would hear one thing and read another)."""
+    found = []
+    for scene_id, scene in tour.scenes.items():
+        texts = scene.narration.text if scene.narration else {}
+        if any(isinstance(spot, NarrationHotspot) for spot in scene.hotspots) and not any(
+                t.strip() for t in texts.values()):
+            spot = next(s for s in scene.hotspots if isinstance(s, NarrationHotspot))
+            found.append(Finding("warning", f"scenes.{scene_id}.hotspots.{spot.id}",
+                                 "plays the scene's narration, but the scene has none: write the scene's "
+                                 "narration, or remove this hotspot"))
+    for place, narration in iter_narrations(tour):
+        for lang, track in narration.tracks.items():
+            text = narration.text.get(lang, "")
+            if not text.strip():
+                found.append(Finding("warning", f"{place}.tracks.{lang}",
+                                     f"has no '{lang}' text any more: write the text, or remove the track"))
+            elif track.text_sha256 and track.text_sha256 != text_sha256(text):
+                again = "record it again" if track.engine == "recording" else "generate the speech again"
+                found.append(Finding("warning", f"{place}.tracks.{lang}",
+                                     f"is out of date: the '{lang}' text changed since it was made: {again}"))
     return found

@@ -89,20 +89,35 @@ def cli(ctx, data):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--debug/--no-debug", default=False, help="Reload on code changes and show debug pages.")
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn: several worker processes (see Deployment in the README).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="With --production: worker processes [default: cores + 1, at least 2].")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="With --production: threads per worker process.")
 @friendly_errors
-def serve(data, host, port, debug):
-    """Run the authoring app (development server; see the README for production)."""
+def serve(data, host, port, debug, production, workers, threads):
+    """Run the authoring app (the development server, or gunicorn with --production)."""
     from .app import create_app
 
     import os
 
     from .app.first_start import first_start
 
+    if production and debug:
+        raise UserError("--debug is for the development server: leave it out with --production")
     app = create_app({"DATA": chosen_data(data)})
     click.echo(f"tourbuilder {__version__}: data in {app.config['DATA']}, serving http://{host}:{port}/", err=True)
     if not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # the reloader's child only
         for line in first_start(app, host, port):  # the first admin; a sign-in link on loopback
             click.echo(line, err=True)
+    if production:
+        from .wsgi import serve_production
+
+        data_folder = app.config["DATA"]
+        app.extensions["tourbuilder.store"].close()  # no connection may cross the workers' fork
+        serve_production(host, port, data=data_folder, workers=workers, threads=threads)
+        return
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
 
@@ -154,7 +169,8 @@ def list_(data):
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @friendly_errors
 def check(data, tour, strict):
-    """Check a stored tour (by id) or a tour folder; exit 1 when there are errors."""
+    """Check a stored tour (by id) or a tour folder, and show each scene's bandwidth budget; exit 1 when
+    there are errors."""
     from .export import load_source
 
     store, _ = open_store(data)
@@ -162,6 +178,13 @@ def check(data, tour, strict):
     findings = check_tour(source.tour)
     for finding in findings:
         click.echo(str(finding))
+    from .budget import budget_lines, tour_budget
+
+    try:  # what a phone downloads before each scene is sharp (tourbuilder/budget.py)
+        for line in budget_lines(tour_budget(source.tour, source.panoramas, media_path=source.media_path)):
+            click.echo(line)
+    except BuildMissing as exc:
+        click.echo(f"budget not computed: {exc}", err=True)
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     click.echo(f"{source.tour.id}: {errors} errors, {warnings} warnings", err=True)
@@ -328,13 +351,59 @@ class _LazyBar:
 
 
 @cli.command()
+@data_option
+@click.argument("out", type=click.Path(path_type=Path))
+@friendly_errors
+def backup(data, out):
+    """Back up the whole instance (database and media) into one zip file OUT (ending in .zip),
+    or into a new dated file in the folder OUT; safe while the app runs."""
+    from datetime import datetime, timezone
+
+    from .backup import backup as make_backup
+
+    # SECRET_KEY given: resolving settings must not make a key (the backup copies the kept one).
+    values = settings.resolve({"DATA": chosen_data(data), "SECRET_KEY": "-"})
+    if out.is_dir() or out.suffix.lower() != ".zip":  # a folder: a new, dated file in it
+        out = out / f"tourbuilder-backup-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.zip"
+    report = make_backup(values, out)
+    for name in report.damaged:
+        click.echo(f"warning: {name} is damaged (its content does not match its name); a restore will "
+                   "refuse it: add the file again", err=True)
+    rows = ", ".join(f"{count} {table}" for table, count in report.tables.items() if count)
+    click.echo(str(report.path))
+    click.echo(f"backup: {rows}; {report.media_files} media files; {report.bytes / 1e6:.1f} MB", err=True)
+
+
+@cli.command()
+@data_option
+@click.argument("archive", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Replace a data folder (or database) that is not empty (stop the app that uses it first).")
+@friendly_errors
+def restore(data, archive, force):
+    """Restore a backup IN into the data folder (new or empty, unless --force); every file's
+    sha256 is checked, and nothing changes unless the whole restore succeeds."""
+    from .backup import default_database_url, restore as restore_backup
+
+    values = settings.resolve({"DATA": chosen_data(data), "SECRET_KEY": "-"})
+    url = values["DATABASE_URL"]
+    report = restore_backup(archive, values["DATA"], force=force,
+                            database_url=None if url == default_database_url(values["DATA"]) else url)
+    rows = ", ".join(f"{count} {table}" for table, count in report.tables.items() if count)
+    click.echo(str(report.data))
+    click.echo(f"restored: {rows}; {report.media_files} media files", err=True)
+
+
+@cli.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 def schema(out):
     """Print the JSON Schema of the tour document."""
     text = tour_json_schema_text()
     if out:
-        out.write_text(text, encoding="utf-8")
+        from .files import atomic_write_text
+
+        atomic_write_text(out, text)
     else:
         click.echo(text, nl=False)
 

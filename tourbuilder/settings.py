@@ -53,6 +53,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", _default_database,
             "SQLAlchemy database URL; SQLite in the data folder by default, "
             "e.g. postgresql+psycopg://user@host/db for a larger installation.", str),
+    Setting("MEDIA_URL", lambda v: "",
+            "Where media files are kept: empty for the data folder's media/, or s3://bucket/prefix for an "
+            "S3-compatible bucket (credentials and region from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+            "AWS_REGION or ~/.aws; see docs/deployment.md).", str),
+    Setting("MEDIA_S3_ENDPOINT", lambda v: "",
+            "Address of an S3-compatible service (e.g. https://minio.example.org); empty for AWS S3 "
+            "or AWS_ENDPOINT_URL_S3.", str),
+    Setting("MEDIA_CACHE", lambda v: str(Path(v["DATA"]) / "media-cache"),
+            "Local copies of S3 media for exports and previews (safe to delete).", str),
     Setting("EXPORT_DIR", lambda v: str(Path.cwd() / "export"),
             "Where exports land when no --out is given.", str),
     Setting("MAX_UPLOAD_MB", lambda v: 200,

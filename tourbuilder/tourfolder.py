@@ -25,8 +25,12 @@ import yaml
 
 from .model import MediaInfo, Tour, TourError, dump_tour, iter_media_refs, load_tour
 from .files import atomic_write_bytes, sha256_file
+from .uploads import UploadError, check_upload
 
 TOUR_FILE = "tour.yaml"
+#: The largest tour.yaml, scene or quiz file read (a scene with word timings is well under 1 MB).
+MAX_YAML_BYTES = 10 * 1024 * 1024
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KNOWN_TYPES = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
     ".tif": "image/tiff", ".tiff": "image/tiff", ".mp3": "audio/mpeg", ".ogg": "audio/ogg",
@@ -51,24 +55,56 @@ def media_type(path: str) -> str:
     return KNOWN_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` is a regular file of the folder itself: no link on the way, not outside."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a link loop
+        return False
+    return root in resolved.parents and resolved == root / path.relative_to(root) and resolved.is_file()
+
+
 def _read_yaml(path: Path, root: Path) -> dict:
     where = path.relative_to(root).as_posix()
+    if not path.exists() and not path.is_symlink():
+        raise TourError([f"{where} does not exist"], str(root))
+    if not _inside(path, root):
+        raise TourError([f"{where} must be a regular file inside the tour folder (not a link)"], str(root))
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise TourError([f"{where} is larger than {MAX_YAML_BYTES // 1024 // 1024} MB: a tour file is "
+                         "text only (media files go under media/)"], str(root))
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TourError([f"{where} does not exist"], str(root)) from None
     except UnicodeDecodeError:
         raise TourError([f"{where} is not UTF-8 text: save it as UTF-8"], str(root)) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(text)  # safe_load only: no Python objects from a tour file
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise TourError([f"{where}{line}: not valid YAML ({problem})"], str(root)) from None
+    except RecursionError:
+        raise TourError([f"{where}: nested too deeply to be a tour file"], str(root)) from None
     if not isinstance(data, dict):
         raise TourError([f"{where}: expected keys and values at the top, found {type(data).__name__}"], str(root))
+    _refuse_aliases(data, where, root)
     return data
+
+
+def _refuse_aliases(data, where: str, root: Path) -> None:
+    """YAML aliases (*name) make one list or mapping appear in many places: a few lines can
+    stand for billions of entries ("billion laughs"). A tour file has no use for them."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (dict, list)):
+            if id(node) in seen:
+                raise TourError([f"{where}: uses a YAML alias (*name) for a list or mapping: write the "
+                                 "text out in full instead"], str(root))
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
 
 
 def _listed_ids(head: dict, key: str, root: Path) -> list[str]:
@@ -88,8 +124,12 @@ def _place_to_file(problem: str) -> str:
     return f"{where}: {problem}"
 
 
-def read_folder(root: str | os.PathLike) -> FolderTour:
-    """Read and validate a tour folder; every problem found is reported at once."""
+def read_folder(root: str | os.PathLike, *, max_file_mb: float | None = None) -> FolderTour:
+    """Read and validate a tour folder; every problem found is reported at once.
+
+    Only regular files inside the folder are read (no links); YAML with ``safe_load`` and no
+    aliases; every media file is checked by its content (:func:`tourbuilder.uploads.check_upload`,
+    at most ``max_file_mb`` each, default the MAX_UPLOAD_MB default)."""
     root = Path(root).resolve()
     if not root.is_dir():
         raise TourError([f"{root} is not a folder: give the folder that holds {TOUR_FILE}"])
@@ -102,14 +142,15 @@ def read_folder(root: str | os.PathLike) -> FolderTour:
         ids = _listed_ids(head, section, root)
         document[section] = {}
         for ident in ids:
-            if not isinstance(ident, str) or "/" in ident or ident.startswith("."):
-                problems.append(f"{TOUR_FILE}: '{ident}' in {section} is not an id")
+            if not isinstance(ident, str) or not _ID.match(ident):
+                problems.append(f"{TOUR_FILE}: {ident!r} in {section} is not an id (lower-case letters, "
+                                "digits, '-' and '_', at most 64)")
                 continue
             if ident in document[section]:
                 problems.append(f"{TOUR_FILE}: {section} lists '{ident}' twice")
                 continue
             path = root / section / f"{ident}.yaml"
-            if not path.is_file():
+            if not path.is_file() and not path.is_symlink():
                 problems.append(f"{TOUR_FILE}: {section} lists '{ident}' but {section}/{ident}.yaml does not exist")
                 continue
             document[section][ident] = _read_yaml(path, root)
@@ -126,11 +167,11 @@ def read_folder(root: str | os.PathLike) -> FolderTour:
         tour = load_tour(document)
     except TourError as exc:
         raise TourError([_place_to_file(p) for p in exc.problems], str(root)) from None
-    tour.media = _describe_media(tour, root)
+    tour.media = _describe_media(tour, root, max_file_mb)
     return FolderTour(tour, root)
 
 
-def _describe_media(tour: Tour, root: Path) -> dict[str, MediaInfo]:
+def _describe_media(tour: Tour, root: Path, max_file_mb: float | None = None) -> dict[str, MediaInfo]:
     problems: list[str] = []
     media: dict[str, MediaInfo] = {}
     for place, key in iter_media_refs(tour):
@@ -142,10 +183,18 @@ def _describe_media(tour: Tour, root: Path) -> dict[str, MediaInfo]:
         except FileNotFoundError:
             problems.append(f"{place}: file {key} does not exist in the tour folder")
             continue
-        if root not in resolved.parents or path.is_symlink() or not resolved.is_file():
-            problems.append(f"{place}: {key} must be a regular file inside the tour folder")
+        except (OSError, RuntimeError):  # a link loop, a name too long, a folder where a file is expected
+            problems.append(f"{place}: {key} cannot be read as a file of the tour folder")
             continue
-        media[key] = MediaInfo(sha256=sha256_file(resolved), type=media_type(key), size=resolved.stat().st_size)
+        if not _inside(path, root):
+            problems.append(f"{place}: {key} must be a regular file inside the tour folder (not a link)")
+            continue
+        try:  # by content, not by name: a .jpg that is a page or a script is refused
+            checked = check_upload(resolved, key, max_mb=max_file_mb)
+        except UploadError as exc:
+            problems.append(f"{place}: {exc}")
+            continue
+        media[key] = MediaInfo(sha256=sha256_file(resolved), type=checked.type, size=checked.size)
     if problems:
         raise TourError([_place_to_file(p) for p in problems], str(root))
     return dict(sorted(media.items()))

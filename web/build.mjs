@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pruneShadersPlugin } from "./tools/prune-shaders.mjs";
+import { optionalModulesPlugin } from "./tools/optional-modules.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const final = join(here, "..", "tourbuilder", "static", "build");
@@ -53,6 +54,26 @@ await build({
   ...browserScript,
   outdir: join(out, "player"),
   plugins: [threeFromPlayer],
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+// The authoring app's scene editor (src/editor/): the player in edit mode and the editor's panels;
+// panels other modules write are bundled when present (tools/optional-modules.mjs).
+await build({
+  entryPoints: { editor: join(here, "src", "editor", "index.js") },
+  ...browserScript,
+  outdir: join(out, "editor"),
+  plugins: [pruneShadersPlugin(), optionalModulesPlugin()],
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+// The tours dashboard's small script (src/app/dashboard.js): import/export jobs with progress.
+await build({
+  entryPoints: { dashboard: join(here, "src", "app", "dashboard.js") },
+  ...browserScript,
+  outdir: join(out, "app"),
   legalComments: "none",
   logLevel: "warning",
 });

@@ -31,15 +31,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """The one Playwright of the session: a second sync_playwright() in the same process fails
+    ("Sync API inside the asyncio loop"), so browsers with other flags launch from this one."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: `make test` installs Debian's package")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 def export_demo_once(demo_folder_master: Path, base: Path) -> Path:
@@ -51,8 +58,10 @@ def export_demo_once(demo_folder_master: Path, base: Path) -> Path:
     from tourbuilder.importing import import_tour
     from tourbuilder.store import Store
 
+    from tests.pg import database_url_for
+
     folder = shutil.copytree(demo_folder_master, base / DEMO_ID)
-    store = Store(f"sqlite:///{base / 'tourbuilder.sqlite3'}", base / "media")
+    store = Store(database_url_for(base), base / "media")
     try:
         import_tour(store, folder)
         export_tour(DEMO_ID, "web", base / "web", store=store)

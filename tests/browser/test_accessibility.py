@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from tests.browser.axe import run_axe
 from tests.browser.conftest import export_demo_once
 from tests.samples import player_config_of
+from tourbuilder.model.richtext import plain_text
 
 READY = '#tourbuilder-player[data-ready="true"]'
 SCENE_LIST = {"mn": "Энэ үзэгдэлд байгаа зүйлс", "en": "Things in this scene"}
@@ -153,7 +154,7 @@ def test_every_hotspot_of_the_start_scene_is_reached_by_tab_in_author_order_and_
             page.keyboard.press("Enter")
             dialog = page.get_by_role("dialog", name=info["title"]["mn"])
             dialog.wait_for()
-            assert info["text"]["mn"].split("\n\n")[0].strip()[:40] in dialog.inner_text()
+            assert plain_text(info["text"]["mn"]).split("\n\n")[0].strip()[:40] in dialog.inner_text()
             page.keyboard.press("Escape")
             dialog.wait_for(state="hidden")
             assert page.evaluate("document.activeElement.dataset.hotspotId") == info["id"], "focus came back"

@@ -22,6 +22,7 @@ from lxml import etree
 from playwright.sync_api import expect
 
 from tests.browser.conftest import QuietHandler
+from tests.pg import database_url_for
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
 from tourbuilder.importing import import_tour
@@ -101,7 +102,7 @@ class Server:
 
 def demo_store_for_module(demo_folder_master, base: Path) -> Store:
     folder = shutil.copytree(demo_folder_master, base / DEMO_ID)
-    store = Store(f"sqlite:///{base / 'tourbuilder.sqlite3'}", base / "media")
+    store = Store(database_url_for(base), base / "media")
     import_tour(store, folder)
     return store
 

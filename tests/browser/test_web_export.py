@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from tests.samples import player_config_of
+from tourbuilder.model.richtext import plain_text
 
 HIDE_OVERLAYS = "#tourbuilder-player button[data-hotspot-id] { visibility: hidden !important; }"
 
@@ -106,7 +107,7 @@ def test_an_info_hotspot_opens_a_dialog_that_closes_with_escape(page, serve, web
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog", name=info["title"]["mn"])
     dialog.wait_for()
-    first_paragraph = info["text"]["mn"].split("\n\n")[0].strip()
+    first_paragraph = plain_text(info["text"]["mn"]).split("\n\n")[0].strip()  # rich text (HTML)
     assert first_paragraph[:40] in dialog.inner_text()
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")

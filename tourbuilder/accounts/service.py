@@ -16,7 +16,7 @@ from enum import IntEnum
 from typing import Callable
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -106,9 +106,14 @@ class LoginLimits:
     window: timedelta = field(default=timedelta(minutes=15))
 
 
+# Control characters (NUL above all: PostgreSQL's text cannot hold it) are never meant in a name or
+# a comment; they become U+FFFD in a name (which no valid name contains) and go from comments.
+UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def normal_name(name: str) -> str:
     """Login names are compared in one form: NFKC, case-folded, trimmed."""
-    return unicodedata.normalize("NFKC", name or "").strip().casefold()
+    return UNREADABLE.sub("\ufffd", unicodedata.normalize("NFKC", name or "").strip().casefold())
 
 
 def _digest(raw: str) -> str:
@@ -245,9 +250,18 @@ class Accounts:
         """The user with this name and password, or AccountError; RateLimited (before any
         password is checked) after too many failures for the name or from the address."""
         key = normal_name(name)[:64]
-        ip = (ip or "unknown")[:64]
+        ip = UNREADABLE.sub("\ufffd", ip or "unknown")[:64]
         now = self.clock()
-        self._check_limits(key, ip, now)
+        # The attempt is written down (as a failure) and committed BEFORE the counts are read: of
+        # several workers trying the same name at the same moment, each sees the others' attempts,
+        # so a burst of parallel guesses cannot get past the limit. It becomes a success only
+        # once the password is right.
+        attempt = self._record_attempt(key, ip, now)
+        try:
+            self._check_limits(key, ip, now, attempt)
+        except RateLimited:
+            self._forget_attempt(attempt)  # no password was checked: it does not lengthen the lock
+            raise
         with self._session() as session:
             row = session.scalars(select(UserRow).where(UserRow.name == key)).one_or_none()
             stored = row.password_hash if row is not None else None
@@ -258,10 +272,10 @@ class Accounts:
             ok = passwords.verify(self.hasher, stored, (password or "")[: passwords.MAX_LENGTH])
         ok = ok and row.active
         with self._session.begin() as session:
-            session.add(LoginAttemptRow(at=now, name=key, ip=ip, ok=ok))
             session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < now - max(self.limits.window,
                                                                                          timedelta(days=1))))
             if ok:
+                session.execute(update(LoginAttemptRow).where(LoginAttemptRow.id == attempt).values(ok=True))
                 fresh = session.get(UserRow, row.id)
                 fresh.last_login_at = now
                 if self.hasher.check_needs_rehash(fresh.password_hash):
@@ -269,8 +283,21 @@ class Accounts:
                 return User.of(fresh)
         raise AccountError("wrong_login", "wrong name or password")
 
-    def _check_limits(self, key: str, ip: str, now: datetime) -> None:
+    def _record_attempt(self, key: str, ip: str, now: datetime) -> int:
+        row = LoginAttemptRow(at=now, name=key, ip=ip, ok=False)
+        with self._session.begin() as session:
+            session.add(row)
+        return row.id
+
+    def _forget_attempt(self, attempt: int) -> None:
+        with self._session.begin() as session:
+            session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id == attempt))
+
+    def _check_limits(self, key: str, ip: str, now: datetime, attempt: int) -> None:
+        """RateLimited when the failures before ``attempt`` (including attempts still being checked
+        elsewhere) reach a limit."""
         since = now - self.limits.window
+        others = (LoginAttemptRow.id != attempt, LoginAttemptRow.ok.is_(False))
         with self._session() as session:
             last_ok = session.scalar(select(func.max(LoginAttemptRow.at))
                                      .where(LoginAttemptRow.name == key, LoginAttemptRow.ok.is_(True)))
@@ -279,7 +306,7 @@ class Accounts:
                       (LoginAttemptRow.ip == ip, since, self.limits.per_ip))
             for where, start, limit in checks:
                 failures = session.scalars(
-                    select(LoginAttemptRow.at).where(where, LoginAttemptRow.ok.is_(False), LoginAttemptRow.at > start)
+                    select(LoginAttemptRow.at).where(where, *others, LoginAttemptRow.at > start)
                     .order_by(LoginAttemptRow.at.desc()).limit(limit)
                 ).all()
                 if len(failures) >= limit:
@@ -348,6 +375,8 @@ class Accounts:
             return Access.NONE
         if user.is_admin:
             return Access.MANAGE
+        if "\x00" in tour_id:  # no stored id holds NUL (PostgreSQL refuses it in a query)
+            return Access.NONE
         with self._session() as session:
             row = session.scalars(select(TourAccessRow).where(TourAccessRow.tour_id == tour_id,
                                                               TourAccessRow.user_id == user.id)).one_or_none()
@@ -406,7 +435,7 @@ class Accounts:
     # --- comments --------------------------------------------------------
 
     def add_comment(self, tour_id: str, user: User, text: str) -> Comment:
-        text = (text or "").strip()
+        text = UNREADABLE.sub("", text or "").strip()
         if not text:
             raise AccountError("empty_comment", "write something first")
         if len(text) > MAX_COMMENT:

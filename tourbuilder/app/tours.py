@@ -1,4 +1,6 @@
-"""The tours list, the learner preview (in the sandbox), exports, comments and sharing."""
+"""The tours list (the dashboard: create, duplicate, rename, delete, undelete without JavaScript, through
+the same functions as the API, tour_service.py), the learner preview (in the sandbox), exports, comments
+and sharing."""
 
 from __future__ import annotations
 
@@ -10,14 +12,14 @@ from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, 
 from flask_babel import gettext
 
 from ..accounts import Access, AccountError
-from ..check import check_tour
 from ..export import TARGETS, ExportError, export_tour
 from ..model import TourError
 from ..store import StoreError
-from . import get_accounts, get_store
+from . import get_accounts, get_store, tour_service
 from .i18n import account_message
 from .sandbox import grant_url
 from .security import signed_in, tour
+from .tour_service import ServiceError
 
 bp = Blueprint("tours", __name__)
 
@@ -32,20 +34,75 @@ def _tour_or_404(tour_id: str):
 @bp.get("/")
 @signed_in
 def index():
-    store, accounts = get_store(), get_accounts()
-    visible = accounts.visible_tours(g.user)
-    rows = []
-    for summary in store.list_tours():
-        if visible is not None and summary.id not in visible:
-            continue
-        findings = check_tour(store.get_tour(summary.id))
-        rows.append({
-            "summary": summary,
-            "access": accounts.access(g.user, summary.id),
-            "errors": sum(f.level == "error" for f in findings),
-            "warnings": sum(f.level == "warning" for f in findings),
-        })
-    return render_template("tours/index.html", rows=rows, targets=TARGETS, Access=Access)
+    return _dashboard()
+
+
+def _dashboard(error: str | None = None, status: int = 200, form: dict | None = None):
+    """The tours the user may open, the deleted ones they may bring back, and the forms."""
+    return render_template("tours/index.html", rows=tour_service.summaries(g.user),
+                           trash=tour_service.trash(g.user), can_create=tour_service.can_create(g.user),
+                           targets=TARGETS, Access=Access, error=error, form=form or {},
+                           human_size=human_size), status
+
+
+def human_size(size: int) -> str:
+    """A size in bytes as a person reads it (kB, MB)."""
+    if size < 1_000_000:
+        return gettext("%(size)s kB", size=max(1, round(size / 1000)) if size else 0)
+    return gettext("%(size)s MB", size=f"{size / 1_000_000:.1f}")
+
+
+def _titles(form) -> dict[str, str]:
+    """title_mn, title_en... fields as a title by language."""
+    return {key.removeprefix("title_"): value for key, value in form.items() if key.startswith("title_")}
+
+
+def _act(call, done: str):
+    """Run a dashboard action: a message and back to the list, or the list again with the problem."""
+    try:
+        call()
+    except ServiceError as exc:
+        return _dashboard(error=exc.message, status=exc.status, form=request.form.to_dict())
+    flash(done, "status")
+    return redirect(url_for("tours.index"))
+
+
+@bp.post("/tours")
+@signed_in
+def create():
+    tour_id = request.form.get("id", "").strip()
+    languages = request.form.getlist("languages")
+    return _act(lambda: tour_service.create_tour(g.user, tour_id, _titles(request.form), languages),
+                gettext("Tour “%(tour)s” made.", tour=tour_id))
+
+
+@bp.post("/tours/<tour_id>/duplicate")
+@tour(Access.EDIT)
+def duplicate(tour_id: str):
+    new_id = request.form.get("id", "").strip()
+    return _act(lambda: tour_service.duplicate_tour(g.user, tour_id, new_id),
+                gettext("Tour “%(tour)s” copied as “%(copy)s”.", tour=tour_id, copy=new_id))
+
+
+@bp.post("/tours/<tour_id>/rename")
+@tour(Access.EDIT)
+def rename(tour_id: str):
+    return _act(lambda: tour_service.rename_tour(g.user, tour_id, _titles(request.form)),
+                gettext("Tour “%(tour)s” renamed.", tour=tour_id))
+
+
+@bp.post("/tours/<tour_id>/delete")
+@tour(Access.MANAGE)
+def delete(tour_id: str):
+    return _act(lambda: tour_service.delete_tour(g.user, tour_id),
+                gettext("Tour “%(tour)s” deleted: you can bring it back from “Deleted tours”.", tour=tour_id))
+
+
+@bp.post("/tours/<tour_id>/undelete")
+@signed_in  # a deleted tour is unknown to tour(...): the service checks that the user manages it
+def undelete(tour_id: str):
+    return _act(lambda: tour_service.undelete_tour(g.user, tour_id),
+                gettext("Tour “%(tour)s” is back.", tour=tour_id))
 
 
 @bp.get("/tours/<tour_id>/preview")

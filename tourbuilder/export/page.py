@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..model import Tour, dump_tour
+from ..model.richtext import sanitise_rich_texts
 
 #: Files the web export's page links to when it is an installable offline app (see web.py).
 OFFLINE_HEAD = {"manifest": "manifest.webmanifest", "icon": "icons/icon-192.png", "theme_color": "#15181c"}
@@ -30,7 +31,8 @@ def player_config(tour: Tour, media_urls: dict[str, str], tracking: str = "none"
     service worker over http(s), and ``assetScripts: true`` says that every preview and tile has
     its script twin for pages opened from a folder (see web/src/player/assets.js).
     """
-    config = {"tour": dump_tour(tour), "media": media_urls, "tracking": tracking}
+    # Rich texts are sanitised on save and once more here, where they leave for a learner's browser.
+    config = {"tour": sanitise_rich_texts(dump_tour(tour)), "media": media_urls, "tracking": tracking}
     if panoramas:
         config["panoramas"] = panoramas
     if offline:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from ..check import Finding, check_tour, has_errors
-from ..files import replace_folder
+from ..files import fsync_folder, replace_folder
 from ..model import Tour, TourError
 from ..panorama.pipeline import PanoramaCache
 from ..panorama.scenes import panorama_cache, prepare_panoramas
@@ -143,7 +143,7 @@ def _write_zip(stage: Path, out: Path) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        with zipfile.ZipFile(tmp_name, "w") as archive:
+        with open(tmp_name, "r+b") as stream, zipfile.ZipFile(stream, "w") as archive:
             for path in sorted(p for p in stage.rglob("*") if p.is_file()):
                 name = path.relative_to(stage).as_posix()
                 if name == EXPORT_MARKER:
@@ -154,7 +154,11 @@ def _write_zip(stage: Path, out: Path) -> None:
                                       else zipfile.ZIP_DEFLATED)
                 with open(path, "rb") as data, archive.open(info, "w") as entry:
                     shutil.copyfileobj(data, entry, 1 << 20)
-        os.replace(tmp_name, out)
+            archive.close()  # writes the central directory, then the bytes go to the disk
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp_name, out)  # a complete zip under its name, or none
+        fsync_folder(out.parent)
     except BaseException:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)

@@ -44,9 +44,36 @@ from .tour import (
 )
 
 
+#: A tour document is about ten levels deep; far deeper input is refused before it is walked.
+MAX_DEPTH = 40
+#: Lists, mappings and values in one document (a 40-scene tour with word timings has ~100,000).
+MAX_NODES = 2_000_000
+
+
+def _refuse_monsters(document) -> None:
+    """Refuse input nested deeper or larger than any tour (without recursion, so a hostile
+    document cannot exhaust the stack of the code that copies and validates it)."""
+    stack = [(document, 1)]
+    nodes = 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH:
+            raise TourError([f"the document is nested more than {MAX_DEPTH} levels deep: no tour is"])
+        if nodes > MAX_NODES:
+            raise TourError([f"the document has more than {MAX_NODES:,} entries: no tour is that large"])
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend((child, depth + 1) for child in node)
+
+
 def load_tour(document: dict, source: str | None = None) -> Tour:
-    """Migrate and validate a tour document (a dict as parsed from JSON or YAML)."""
+    """Migrate and validate a tour document (a dict as parsed from JSON or YAML).
+
+    Raises :class:`TourError` (never anything else) for any document that is not a valid tour."""
     try:
+        _refuse_monsters(document)
         return Tour.model_validate(migrate(document))
     except ValidationError as exc:
         raise from_validation_error(exc, source) from None

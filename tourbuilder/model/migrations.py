@@ -11,6 +11,7 @@ import copy
 from typing import Callable
 
 from .errors import TourError
+from .richtext import paragraphs_html
 from .tour import SCHEMA_VERSION
 
 Step = Callable[[dict], dict]
@@ -43,9 +44,25 @@ def _narration_tracks(document: dict) -> dict:
     return document
 
 
+def _rich_info_texts(document: dict) -> dict:
+    """2 -> 3: an info hotspot's ``text`` was plain text (a blank line started a paragraph) and is
+    now rich text (an HTML subset): each paragraph becomes a ``<p>``, a single line break a
+    ``<br>``, and ``<``, ``>`` and ``&`` are escaped, so the text reads exactly as before."""
+    scenes = document.get("scenes")
+    for scene in scenes.values() if isinstance(scenes, dict) else []:
+        spots = scene.get("hotspots") if isinstance(scene, dict) else None
+        for spot in spots if isinstance(spots, list) else []:
+            if not isinstance(spot, dict) or spot.get("kind") != "info" or not isinstance(spot.get("text"), dict):
+                continue
+            spot["text"] = {lang: paragraphs_html(value) if isinstance(value, str) else value
+                            for lang, value in spot["text"].items()}
+    return document
+
+
 #: version N -> function that returns the document in version N+1
 STEPS: dict[int, Step] = {
     1: _narration_tracks,
+    2: _rich_info_texts,
 }
 
 

@@ -15,6 +15,7 @@ translation, a question without a correct answer) are reported by
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -26,7 +27,9 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 2
+from .richtext import sanitise_html
+
+SCHEMA_VERSION = 3
 
 Identifier = Annotated[
     str,
@@ -47,11 +50,38 @@ MediaKey = Annotated[
     ),
     Field(description="A media file's path inside the tour folder, such as 'media/mill.jpg'."),
 ]
+# Characters XML 1.0 cannot hold (C0 controls but tab and line ends, lone surrogates, U+FFFE/F):
+# refused in every text, so a text can go into a SCORM manifest, a caption file or the database as is.
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def readable_text(value: str) -> str:
+    """Refuse control characters and lone surrogates (they are never meant, and break XML and UTF-8)."""
+    bad = _UNREADABLE.search(value)
+    if bad:
+        raise ValueError(f"contains the character U+{ord(bad.group()):04X} at position {bad.start()}, which "
+                         "a text cannot hold (a control character or a broken one): remove it or retype the text")
+    return value
+
+
+def _sanitised_html(value: str) -> str:
+    return sanitise_html(readable_text(value))
+
+
+Text = Annotated[str, AfterValidator(readable_text)]
 LocalText = Annotated[
-    dict[LanguageCode, str],
+    dict[LanguageCode, Text],
     Field(
         description="A text a person reads, one entry per language.",
         json_schema_extra={"x-translatable": True},
+    ),
+]
+RichText = Annotated[
+    dict[LanguageCode, Annotated[str, AfterValidator(_sanitised_html)]],
+    Field(
+        description="A text a person reads, one entry per language, as HTML of a small subset: "
+        "p, br, strong, em, ul, ol, li and a href (https:, http:, mailto:). Anything else is removed on save.",
+        json_schema_extra={"x-translatable": True, "x-format": "html"},
     ),
 ]
 
@@ -105,7 +135,7 @@ class Cue(Strict):
 
     start: Seconds
     end: Seconds
-    text: str
+    text: Text
 
     @model_validator(mode="after")
     def _ordered(self) -> "Cue":
@@ -127,7 +157,7 @@ class NarrationTrack(Strict):
         description="A machine's voice (gtts, espeak): shown as such to learners and authors, "
         "a draft until a person records the text.",
     )
-    voice: str | None = Field(default=None, max_length=64, description="The engine's voice, e.g. 'en-us'.")
+    voice: Text | None = Field(default=None, max_length=64, description="The engine's voice, e.g. 'en-us'.")
     audio: MediaKey | None = Field(default=None, description="The sound: mono MP3 (about 32 kbit/s).")
     captions: MediaKey | None = Field(default=None, description="The same cues as a WebVTT file.")
     duration: Seconds | None = Field(default=None, description="Length of the audio (or of the "
@@ -189,7 +219,8 @@ class SceneLinkHotspot(HotspotBase):
 
 class InfoHotspot(HotspotBase):
     kind: Literal["info"]
-    text: LocalText = Field(default={}, description="Plain text; a blank line starts a new paragraph.")
+    text: RichText = Field(default={}, description="Rich text (HTML subset: p, br, strong, em, ul, ol, li, "
+                           "a href https/http/mailto); sanitised on save and on export.")
     image: MediaKey | None = None
 
 
@@ -479,7 +510,7 @@ class MediaInfo(Strict):
 class Tour(Strict):
     """A whole tour: the one document that is stored, checked and exported."""
 
-    schema_version: Literal[2] = Field(description="The document format's version.")
+    schema_version: Literal[3] = Field(description="The document format's version.")
     id: Identifier
     title: LocalText
     description: LocalText = {}

@@ -12,14 +12,26 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..model import Tour, dump_tour, load_tour
-from .db import Base, RevisionRow, TourRow, utcnow
-from .media import MediaStore, atomic_write_bytes
+from .db import Base, ConflictRow, RevisionRow, TourRow, utcnow
+from .media import MediaStore, atomic_write_bytes, open_media_store
 
-__all__ = ["Store", "StoreError", "MediaStore", "RevisionInfo", "TourSummary", "atomic_write_bytes"]
+__all__ = ["Store", "StoreError", "StoreConflict", "MediaStore", "RevisionInfo", "TourSummary", "ConflictInfo",
+           "atomic_write_bytes"]
 
 
 class StoreError(LookupError):
     """A request the store cannot serve: an unknown tour or revision, a conflict."""
+
+
+class StoreConflict(StoreError):
+    """A save that started from an older revision than the latest. The refused document is kept:
+    ``conflict_id`` names it (see Store.conflict), ``latest`` is the revision that is current."""
+
+    def __init__(self, message: str, *, tour_id: str, latest: int, conflict_id: int | None = None):
+        super().__init__(message)
+        self.tour_id = tour_id
+        self.latest = latest
+        self.conflict_id = conflict_id
 
 
 @dataclass(frozen=True)
@@ -38,26 +50,46 @@ class TourSummary:
     scenes: int
     revision: int
     updated_at: datetime
+    updated_by: str | None = None
+    size_bytes: int = 0            # the tour's media, each file counted once
+    deleted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    """A refused save (see StoreConflict) with its document as it was sent."""
+
+    id: int
+    tour_id: str
+    base_revision: int
+    latest_revision: int
+    created_at: datetime
+    author: str | None
+    message: str
+    document: dict
 
 
 class Store:
     """Tours and media of one installation (one data folder or database)."""
 
-    def __init__(self, database_url: str, media_root: str | Path, derived_root: str | Path | None = None):
+    def __init__(self, database_url: str, media_root: str | Path, derived_root: str | Path | None = None,
+                 media=None):
+        """``media``: another media backend (see media.open_media_store) instead of files in ``media_root``."""
         if database_url.startswith("sqlite:///"):
             Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(database_url)
+        # A database server may drop idle connections (a restart, a proxy): test each before use.
+        self.engine = create_engine(database_url, pool_pre_ping=not database_url.startswith("sqlite"))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
-        self.media = MediaStore(media_root)
+        self.media = media if media is not None else MediaStore(media_root)
         # Files made from media (panorama tiles...), by content: safe to delete, remade on demand.
         self.derived_root = Path(derived_root) if derived_root else Path(media_root).parent / "derived"
 
     @classmethod
     def from_settings(cls, settings: dict) -> "Store":
-        return cls(settings["DATABASE_URL"], Path(settings["DATA"]) / "media")
+        return cls(settings["DATABASE_URL"], Path(settings["DATA"]) / "media", media=open_media_store(settings))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -79,10 +111,37 @@ class Store:
         try:
             with self._session.begin() as session:
                 latest = self._add_revision(session, tour, document, author, message, expected_revision)
+        except StoreConflict as stale:
+            raise self._keep_conflict(tour.id, document, author, message, expected_revision, str(stale)) from None
         except (IntegrityError, OperationalError):
             # Two saves raced for the same revision number (or the database was busy).
-            raise StoreError(f"tour {tour.id} was saved by someone else at the same moment: try again") from None
+            text = f"tour {tour.id} was saved by someone else at the same moment: reload it and apply your edit again"
+            if expected_revision is not None:
+                raise self._keep_conflict(tour.id, document, author, message, expected_revision, text) from None
+            raise StoreError(text) from None
         return latest + 1
+
+    def _keep_conflict(self, tour_id: str, document: str, author: str | None, message: str,
+                       base: int | None, text: str) -> StoreConflict:
+        """Keep a refused document (in its own transaction) and return the error that names it."""
+        with self._session.begin() as session:
+            latest = _latest_number(session, tour_id)
+            if session.get(TourRow, tour_id) is None:
+                return StoreConflict(text, tour_id=tour_id, latest=latest)
+            row = ConflictRow(tour_id=tour_id, base_revision=base or 0, latest_revision=latest,
+                              document=document, author=author, message=message[:500])
+            session.add(row)
+            session.flush()
+            return StoreConflict(text, tour_id=tour_id, latest=latest, conflict_id=row.id)
+
+    def conflict(self, tour_id: str, conflict_id: int) -> ConflictInfo:
+        """A refused save of ``tour_id`` kept by save_tour."""
+        with self._session() as session:
+            row = session.get(ConflictRow, conflict_id)
+            if row is None or row.tour_id != tour_id:
+                raise StoreError(f"tour '{tour_id}' has no refused save {conflict_id}")
+            return ConflictInfo(row.id, row.tour_id, row.base_revision, row.latest_revision, row.created_at,
+                                row.author, row.message, json.loads(row.document))
 
     @staticmethod
     def _add_revision(session: Session, tour: Tour, document: str, author: str | None, message: str,
@@ -96,9 +155,9 @@ class Store:
             row.deleted_at = None
             latest = _latest_number(session, tour.id)
         if expected_revision is not None and expected_revision != latest:
-            raise StoreError(
+            raise StoreConflict(
                 f"tour {tour.id} changed since revision {expected_revision} (now {latest}): "
-                "reload it and apply your edit again"
+                "reload it and apply your edit again", tour_id=tour.id, latest=latest
             )
         session.add(RevisionRow(tour_id=tour.id, number=latest + 1, document=document,
                                 author=author, message=message))
@@ -106,6 +165,8 @@ class Store:
         return latest
 
     def has_tour(self, tour_id: str) -> bool:
+        if "\x00" in tour_id:  # no text in the database holds NUL (PostgreSQL refuses it in a query)
+            return False
         with self._session() as session:
             row = session.get(TourRow, tour_id)
             return row is not None and row.deleted_at is None
@@ -146,24 +207,79 @@ class Store:
                 raise StoreError(f"no tour with id '{tour_id}'")
             row.deleted_at = utcnow()
 
+    def document(self, tour_id: str, revision: int | None = None) -> tuple[int, dict, str | None]:
+        """(revision, the stored document as a dict, its author) at ``revision`` (default: the latest)."""
+        with self._session() as session:
+            row = session.get(TourRow, tour_id)
+            if row is None or row.deleted_at is not None:
+                raise StoreError(f"no tour with id '{tour_id}'")
+            number = revision if revision is not None else _latest_number(session, tour_id)
+            rev = session.scalars(
+                select(RevisionRow).where(RevisionRow.tour_id == tour_id, RevisionRow.number == number)
+            ).one_or_none()
+            if rev is None:
+                raise StoreError(f"tour '{tour_id}' has no revision {number}")
+            return number, json.loads(rev.document), rev.author
+
+    def exists(self, tour_id: str) -> bool:
+        """Whether the id is taken, by a tour or by a deleted one (ids are never reused)."""
+        if "\x00" in tour_id:
+            return False
+        with self._session() as session:
+            return session.get(TourRow, tour_id) is not None
+
+    def duplicate(self, source_id: str, new_id: str, *, title: dict[str, str] | None = None,
+                  author: str | None = None) -> int:
+        """Copy the latest revision of ``source_id`` as the new tour ``new_id`` (same media, no history)."""
+        if self.exists(new_id):
+            raise StoreError(f"the id '{new_id}' is taken by another tour (or a deleted one): choose another")
+        _number, document, _author = self.document(source_id)
+        document = {**document, "id": new_id, **({"title": title} if title is not None else {})}
+        tour = load_tour(document, source=new_id)
+        return self.save_tour(tour, author=author, message=f"duplicated from {source_id}")
+
+    def rename(self, tour_id: str, title: dict[str, str], *, author: str | None = None) -> int:
+        """Give the tour a new title (a new revision)."""
+        number, document, _author = self.document(tour_id)
+        tour = load_tour({**document, "title": title}, source=tour_id)
+        return self.save_tour(tour, author=author, message="renamed", expected_revision=number)
+
+    def undelete(self, tour_id: str) -> None:
+        """Bring back a deleted tour as it was."""
+        with self._session.begin() as session:
+            row = session.get(TourRow, tour_id)
+            if row is None or row.deleted_at is None:
+                raise StoreError(f"there is no deleted tour '{tour_id}'")
+            row.deleted_at = None
+
     def list_tours(self) -> list[TourSummary]:
+        """Every tour that is not deleted, by id."""
+        return self._summaries(TourRow.deleted_at.is_(None))
+
+    def deleted_tours(self) -> list[TourSummary]:
+        """Every deleted tour (they can be brought back with undelete), by id."""
+        return self._summaries(TourRow.deleted_at.is_not(None))
+
+    def _summaries(self, condition) -> list[TourSummary]:
         with self._session() as session:
             latest = (
                 select(RevisionRow.tour_id, func.max(RevisionRow.number).label("number"))
                 .group_by(RevisionRow.tour_id).subquery()
             )
             rows = session.execute(
-                select(RevisionRow)
+                select(RevisionRow, TourRow.deleted_at)
                 .join(latest, (RevisionRow.tour_id == latest.c.tour_id) & (RevisionRow.number == latest.c.number))
                 .join(TourRow, TourRow.id == RevisionRow.tour_id)
-                .where(TourRow.deleted_at.is_(None))
+                .where(condition)
                 .order_by(RevisionRow.tour_id)
-            ).scalars().all()
+            ).all()
             summaries = []
-            for rev in rows:
+            for rev, deleted_at in rows:
                 doc = json.loads(rev.document)
+                sizes = {info.get("sha256"): info.get("size", 0) for info in doc.get("media", {}).values()}
                 summaries.append(TourSummary(rev.tour_id, doc.get("title", {}), doc.get("languages", []),
-                                             len(doc.get("scenes", {})), rev.number, rev.created_at))
+                                             len(doc.get("scenes", {})), rev.number, rev.created_at,
+                                             rev.author, sum(sizes.values()), deleted_at))
             return summaries
 
 

@@ -3,6 +3,10 @@
 A file is written to a temporary name in its final folder and then renamed
 (os.replace), so a crash never leaves a half-written file under a real name,
 and the same content is stored once however often it is added.
+
+The other backend, media in an S3 bucket with a local cache, is s3.py; ``open_media_store`` picks
+one from the settings (MEDIA_URL). Both have the same methods: has, path, open, read_bytes,
+add_bytes, add_stream, add_file, and ``root`` (the local folder of the files or of the cache).
 """
 
 from __future__ import annotations
@@ -15,12 +19,34 @@ from typing import BinaryIO
 
 from ..files import atomic_write_bytes, atomic_write_chunks
 
-__all__ = ["MediaStore", "atomic_write_bytes"]
+__all__ = ["MediaStore", "MediaError", "atomic_write_bytes", "open_media_store"]
 
 CHUNK = 1 << 20
 
 
+class MediaError(OSError):
+    """A media file could not be stored or read back whole (a remote store's failure or damage)."""
+
+
+def open_media_store(settings: dict):
+    """The media store the settings ask for: MEDIA_URL empty means the data folder's media/,
+    ``s3://bucket/prefix`` a bucket (cached in MEDIA_CACHE, or the data folder's media-cache/)."""
+    url = (settings.get("MEDIA_URL") or "").strip()
+    data = Path(settings["DATA"])
+    if not url:
+        return MediaStore(data / "media")
+    if url.startswith("s3://"):
+        from .s3 import S3MediaStore
+
+        return S3MediaStore.from_url(url, settings.get("MEDIA_CACHE") or data / "media-cache",
+                                     endpoint_url=settings.get("MEDIA_S3_ENDPOINT") or None)
+    raise ValueError(f"MEDIA_URL={url!r} is not a media location: leave it empty for the data folder, "
+                     "or write s3://bucket/prefix for an S3 bucket")
+
+
 class MediaStore:
+    """Media in a local folder, ``root/<sha[:2]>/<sha>``."""
+
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
 
@@ -31,6 +57,9 @@ class MediaStore:
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        return open(self.path(sha256), "rb")
 
     def add_bytes(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()

@@ -57,6 +57,8 @@ export const DEFAULT_OPTIONS = {
   vr: true,
   /** Seconds of looking at a target in VR or cardboard that choose it; 0: gaze never chooses. */
   gazeDwell: 1.5,
+  /** The player is the page: it sets the page's `lang` and title (false inside the editor). */
+  ownsPage: true,
 };
 
 /** Options a tour's configuration may set (`config.options`), with DEFAULT_OPTIONS' types. */
@@ -353,14 +355,14 @@ export class TourPlayer {
 
   /**
    * Show every text in another of the tour's languages; open dialogs keep theirs.
-   * Sets `document.documentElement.lang`.
+   * Sets `document.documentElement.lang` (unless the option `ownsPage` is false).
    * @param {string} code A language of the tour.
    * @returns {boolean} Whether the language is one of the tour's.
    */
   setLanguage(code) {
     if (!this.languages.includes(code)) return false;
     this.language = code;
-    document.documentElement.lang = code;
+    if (this.options.ownsPage) document.documentElement.lang = code;
     this._updateTexts();
     this._events.emit("languagechange", { language: code });
     return true;
@@ -494,7 +496,7 @@ export class TourPlayer {
       closer.setAttribute("aria-label", this._ui("close"));
     }
     if (scene) this.hotspots.updateTexts((spot) => this._describeHotspot(spot), lang);
-    document.title = [sceneTitle.text, tourTitle.text].filter(Boolean).join(" — ");
+    if (this.options.ownsPage) document.title = [sceneTitle.text, tourTitle.text].filter(Boolean).join(" — ");
   }
 
   /** `data-sharp` follows the viewer, once the current scene is drawn. */
@@ -577,6 +579,8 @@ export class TourPlayer {
   }
 
   _activate(spot, button) {
+    // In the editor a hotspot is chosen for editing, not opened (edit-mode.js).
+    if (this.editMode && this.editMode.intercept(spot, button)) return;
     this._events.emit("hotspot", { id: spot.id, kind: spot.kind });
     if (this.course && this.course.intercept(spot, button)) return; // a locked scene, a checkpoint
     if (spot.kind === "scene") {

@@ -144,11 +144,16 @@ function encodeAnswer(q, answer) {
   }
 }
 
+/** The answer marks each question kind writes (a damaged text must not give a kind another's answer). */
+const MARKS = { single: "s", multiple: "m", true_false: "tf", find: "pc", order: "o" };
+
 function decodeAnswer(q, text) {
   if (!text) return null;
   const mark = text[0];
   const body = text.slice(1);
   const choices = q.choices || [];
+  const marks = q.kind === "picture" ? (q.multiple ? "m" : "s") : MARKS[q.kind] || "";
+  if (!marks.includes(mark)) throw new Error(`answer ${text} is not one of a ${q.kind} question`);
   const at = (list, digit) => {
     const item = list[parseInt36(digit)];
     if (!item || digit.length !== 1) throw new Error("bad index");
@@ -177,8 +182,11 @@ function decodeAnswer(q, text) {
       if (!Number.isFinite(yaw) || !Number.isFinite(pitch)) throw new Error("bad point");
       return { yaw: yaw / 10, pitch: pitch / 10 };
     }
-    case "o":
-      return Array.from(body).map((digit) => at(q.items || [], digit));
+    case "o": {
+      const ids = Array.from(body).map((digit) => at(q.items || [], digit));
+      if (new Set(ids).size !== ids.length) throw new Error("an item twice");
+      return ids;
+    }
     default:
       throw new Error(`unknown answer ${text}`);
   }
@@ -284,7 +292,9 @@ export function decodeState(tour, text) {
       } else if (key === "r") state.seed = parseInt36(body);
       else if (key === "d") state.completedOn = parseInt36(body);
       else if (key === "q") {
-        const [index, attempt, best, tokens] = body.split(":");
+        const fields = body.split(":");
+        if (fields.length !== 4) throw new Error("bad quiz");
+        const [index, attempt, best, tokens] = fields;
         const quizId = quizIds[parseInt36(index)];
         if (!quizId) throw new Error("unknown quiz");
         const quiz = tour.quizzes[quizId];
@@ -295,7 +305,10 @@ export function decodeState(tour, text) {
           if (!token) return;
           const m = /^(\d+)(x?)(.*)$/.exec(token);
           if (!m) throw new Error("bad question");
-          qstate.questions[q.id] = { tries: Number(m[1]), checked: m[2] === "x", answer: decodeAnswer(q, m[3]) };
+          const entry = { tries: Number(m[1]), checked: m[2] === "x", answer: decodeAnswer(q, m[3]) };
+          // The encoder writes nothing for an untried question without an answer: such a token is damage.
+          if (!entry.tries && entry.answer === null) throw new Error("empty question");
+          qstate.questions[q.id] = entry;
         });
         state.quizzes[quizId] = qstate;
       } else throw new Error(`unknown section ${part}`);
