@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import warnings
 from pathlib import Path
 
@@ -69,6 +70,17 @@ def database_url(data_dir):
     name, url = databases.create()
     yield url
     databases.drop(name)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Python's sockets refuse to connect, so nothing a test does may leave the machine (modules that
+    must never reach a speech service use it for every test: `pytest.mark.usefixtures("no_network")`)."""
+    def refuse(*args, **kwargs):
+        raise OSError("the network is blocked in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.fixture(autouse=True)

@@ -5,15 +5,14 @@ real app on real SQLite. The network is blocked."""
 
 from __future__ import annotations
 
-import base64
 import io
-import socket
 
 import numpy as np
 import pytest
 import responses
 import soundfile
 
+from tests.gtts_web import GTTS_URL, batchexecute
 from tests.signin import make_user, sign_in
 from tourbuilder.model import NarrationTrack, load_tour
 from tourbuilder.narration.base import Cache
@@ -22,18 +21,11 @@ from tourbuilder.narration.audio import encode_mp3
 from tourbuilder.narration.text import split_sentences
 
 TOUR = "tiny"
-GTTS_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 EN = "Hello! This is the yard, where the ore arrives."
 MN = "Сайн байна уу! Энэ бол хашаа."
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("the network is blocked in tests")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+pytestmark = pytest.mark.usefixtures("no_network")  # nothing may leave the machine
 
 
 @pytest.fixture
@@ -129,9 +121,8 @@ def test_espeak_speaks_both_languages_as_a_job_and_the_track_saves_into_the_tour
 def test_gtts_is_reached_through_its_http_layer_and_never_for_mongolian(tiny_app, as_user, tmp_path):
     client = as_user("ann")
     google_mp3 = encode_mp3(Espeak().speak("Hello there.", "en", Cache(tmp_path)))
-    body = ")]}'\n\n" + '[["wrb.fr","jQ1olc","[\\"' + base64.b64encode(google_mp3).decode() + '\\"]",null,null,null,"generic"]]\n'
     with responses.RequestsMock(assert_all_requests_are_fired=False) as http:
-        http.add(responses.POST, GTTS_URL, body=body)
+        http.add(responses.POST, GTTS_URL, body=batchexecute(google_mp3))
         job = wait(tiny_app, client, client.post(f"/api/tours/{TOUR}/narration/speech",
                                                  json={"text": EN, "language": "en", "engine": "gtts"}))
         assert job["state"] == "done", job

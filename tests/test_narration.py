@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import socket
 
 import numpy as np
 import pytest
@@ -29,13 +28,7 @@ MN = ("Энэ бол бутлах, нунтаглах цех. Эрүү бутл�
       "Чихэвчээ зүүгээрэй.")
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("the network is blocked in tests")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+pytestmark = pytest.mark.usefixtures("no_network")  # nothing may leave the machine
 
 
 def speech_of(mp3: bytes) -> Speech:

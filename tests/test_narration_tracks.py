@@ -7,11 +7,9 @@ The network is blocked for every test; gTTS's requests are answered by `response
 
 from __future__ import annotations
 
-import base64
 import copy
 import io
 import json
-import socket
 import urllib.parse
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import requests
 import responses
 import soundfile
 
+from tests.gtts_web import GTTS_URL, batchexecute
 from tests.samples import minimal_document, player_config_of, write_tiny_folder
 from tourbuilder.check import check_tour
 from tourbuilder.model import load_tour, migrate
@@ -32,31 +31,18 @@ from tourbuilder.narration.gtts import TIMEOUT, GoogleTTS
 from tourbuilder.narration.text import split_sentences
 from tourbuilder.tourfolder import read_folder
 
-GTTS_URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
 YARD = {"mn": "Сайн байна уу! Энэ бол хашаа.", "en": "Hello! This is the yard, where the ore arrives."}
 HALL = {"mn": "Энэ бол танхим. Энд чимээ их.", "en": "This is the hall. It is loud here."}
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("the network is blocked in tests")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+pytestmark = pytest.mark.usefixtures("no_network")  # nothing may leave the machine
 
 
 @pytest.fixture(scope="module")
 def google_mp3(tmp_path_factory) -> bytes:
     """What Google would send for a sentence: a real MP3 of speech (espeak's, encoded with LAME)."""
     return encode_mp3(Espeak().speak("Hello there.", "en", Cache(tmp_path_factory.mktemp("g"))))
-
-
-def batchexecute(mp3: bytes) -> str:
-    """gTTS's web endpoint's answer carrying ``mp3`` (the form gTTS 2.5 decodes)."""
-    encoded = base64.b64encode(mp3).decode("ascii")
-    return ")]}'\n\n" + '[["wrb.fr","jQ1olc","[\\"' + encoded + '\\"]",null,null,null,"generic"]]\n'
 
 
 def sent_languages(calls) -> list[str]:

@@ -81,6 +81,15 @@ def web_export(demo_store, tmp_path):
     return out
 
 
+@pytest.fixture
+def live_app(tiny_app):
+    """(base URL, app): the app over the tour 'tiny' served on loopback for the length of a test."""
+    from tests.browser.app_server import serve_app
+
+    with serve_app(tiny_app) as base:
+        yield base, tiny_app
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output readable
         pass

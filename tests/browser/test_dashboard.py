@@ -4,17 +4,16 @@ the end and a download that works; axe finds nothing, with every disclosure open
 
 from __future__ import annotations
 
-import threading
 import zipfile
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.app_server import sign_in_page
 from tests.browser.axe import AXE, axe_violations
 from tests.browser.conftest import open_page
 from tests.samples import minimal_document, write_tiny_folder
-from tests.signin import PASSWORD, make_user
+from tests.signin import make_user
 
 #: Records the highest value any <progress> of the page showed (the bar may be replaced quickly).
 WATCH_PROGRESS = """
@@ -28,29 +27,11 @@ new MutationObserver(() => {
 
 
 @pytest.fixture
-def live_app(tiny_app):
-    server = make_server("127.0.0.1", 0, tiny_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", tiny_app
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
 def app_page(browser):
     page = open_page(browser, locale="en-GB", accept_downloads=True)
     page.context.add_init_script(path=str(AXE))
     yield page
     page.context.close()
-
-
-def sign_in(page, base, name):
-    page.goto(base + "/login")
-    page.locator("input[name=name]").fill(name)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    expect(page).to_have_url(base + "/")
 
 
 def row(page, tour_id):
@@ -66,7 +47,7 @@ def test_an_author_manages_tours_imports_and_exports_from_the_dashboard(app_page
     author = make_user(app, "dulmaa", "author", language="en")
     app.extensions["tourbuilder.accounts"].share("tiny", author.id, owner=True)
     page = app_page
-    sign_in(page, base, "dulmaa")
+    sign_in_page(page, base, "dulmaa")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tours")
     tiny = row(page, "tiny")
     expect(tiny.get_by_role("link", name="Edit")).to_have_attribute("href", "/tours/tiny/edit")
@@ -153,7 +134,7 @@ def test_the_dashboard_in_mongolian(app_page, live_app):
     author = make_user(app, "bat", "author", language="mn")
     app.extensions["tourbuilder.accounts"].share("tiny", author.id, owner=True)
     page = app_page
-    sign_in(page, base, "bat")
+    sign_in_page(page, base, "bat")
     expect(page.locator("html")).to_have_attribute("lang", "mn")
     expect(page.get_by_role("heading", level=1)).to_have_text("Аяллууд")
     tiny = row(page, "tiny")

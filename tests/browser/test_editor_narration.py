@@ -11,15 +11,13 @@ real SQLite store.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.app_server import sign_in_page
 from tests.browser.axe import AXE, AXE_TAGS
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, open_page
-from tests.signin import PASSWORD, make_user
+from tests.signin import make_user
 
 TOUR = "tiny"
 EN = "Hello! This is the yard."
@@ -37,17 +35,6 @@ def media_browser(playwright):
 
 
 @pytest.fixture
-def live_app(tiny_app):
-    server = make_server("127.0.0.1", 0, tiny_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", tiny_app
-    server.shutdown()
-    thread.join(timeout=10)
-    tiny_app.extensions["tourbuilder.jobs"].close(wait=True)
-
-
-@pytest.fixture
 def editor(media_browser, live_app):
     base, app = live_app
     user = make_user(app, "oyun", "author", language="en")
@@ -55,11 +42,7 @@ def editor(media_browser, live_app):
     page = open_page(media_browser, locale="en-GB", permissions=["microphone"])
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.context.add_init_script(path=str(AXE))
-    page.goto(base + "/login")
-    page.get_by_label("Name").fill("oyun")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tours")
+    sign_in_page(page, base, "oyun")
     page.goto(f"{base}/tours/{TOUR}/edit")
     expect(page.locator("#tb-editor")).to_have_attribute("data-ready", "true", timeout=20000)
     yield page

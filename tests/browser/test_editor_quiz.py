@@ -15,17 +15,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.app_server import serve_app, sign_in_page
 from tests.browser.axe import AXE, AXE_TAGS
 from tests.browser.conftest import open_page
-from tests.signin import PASSWORD, make_user, sign_in
+from tests.signin import make_user, sign_in
 
 TOUR = "quiz-tour"
 AUTHOR = "tuya"
@@ -42,12 +41,8 @@ def live_app(tiny_app):
     made = client.post("/api/tours", json={"id": TOUR, "title": {"mn": "Сорилтой аялал", "en": "A tour with a quiz"},
                                            "languages": ["mn", "en"]})
     assert made.status_code == 201, made.json
-    server = make_server("127.0.0.1", 0, tiny_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", tiny_app, client
-    server.shutdown()
-    thread.join(timeout=10)
+    with serve_app(tiny_app) as base:
+        yield base, tiny_app, client
 
 
 @pytest.fixture
@@ -100,11 +95,7 @@ def click_panorama(page, dx: float, dy: float) -> None:
 
 def test_an_author_writes_a_quiz_with_a_region_drawn_on_the_panorama_and_it_is_stored(page, live_app):
     base, app, client = live_app
-    page.goto(base + "/login")
-    page.get_by_label("Name", exact=True).fill(AUTHOR)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(base + "/")
+    sign_in_page(page, base, AUTHOR)
     panel = open_quizzes(page, base)
     expect(panel.get_by_text("This tour has no quiz.")).to_be_visible()
 
@@ -286,10 +277,7 @@ def test_pictures_true_false_and_steps_in_mongolian_with_reorder_delete_and_undo
     for name, colour in (("fan.jpg", (200, 40, 40)), ("scale.jpg", (40, 40, 200))):
         Image.new("RGB", (320, 240), colour).save(tmp_path / name, quality=85)
         pictures.append(tmp_path / name)
-    page.goto(base + "/login")
-    page.get_by_label("Name").fill(AUTHOR)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, base, AUTHOR)
     page.get_by_role("button", name="Монгол").click()
     expect(page.locator("html")).to_have_attribute("lang", "mn")
     page.goto(f"{base}/tours/{TOUR}/edit")

@@ -13,17 +13,16 @@ import base64
 import io
 import json
 import math
-import threading
 
 import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.app_server import sign_in_page
 from tests.browser.axe import AXE, axe_violations
 from tests.browser.conftest import open_page
-from tests.signin import PASSWORD, make_user
+from tests.signin import make_user
 
 TOUR = "river-walk"
 
@@ -40,28 +39,13 @@ def panorama_jpeg(seed: int) -> bytes:
 
 
 @pytest.fixture
-def live_app(tiny_app):
-    server = make_server("127.0.0.1", 0, tiny_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", tiny_app
-    server.shutdown()
-    thread.join(timeout=10)
-    tiny_app.extensions["tourbuilder.jobs"].close(wait=True)
-
-
-@pytest.fixture
 def author_page(browser, live_app):
     base, app = live_app
     make_user(app, "saraa", "author", language="en")
     page = open_page(browser, locale="en-GB")
     page.set_viewport_size({"width": 1400, "height": 900})
     page.context.add_init_script(path=str(AXE))
-    page.goto(base + "/login")
-    page.get_by_label("Name").fill("saraa")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tours")
+    sign_in_page(page, base, "saraa")
     yield page
     page.context.close()
 
@@ -293,10 +277,7 @@ def test_the_editor_speaks_mongolian_and_reorders_scenes_by_drag(browser, live_a
     page.set_viewport_size({"width": 1400, "height": 900})
     page.context.add_init_script(path=str(AXE))
     try:
-        page.goto(base + "/login")
-        page.locator("input[name=name]").fill("tuya")
-        page.locator("input[name=password]").fill(PASSWORD)
-        page.locator("input[name=password]").press("Enter")
+        sign_in_page(page, base, "tuya")
         page.goto(f"{base}/tours/tiny/edit")
         expect(page.locator("#tb-editor")).to_have_attribute("data-ready", "true")
         expect(page.locator("html")).to_have_attribute("lang", "mn")

@@ -9,27 +9,13 @@ Content-Security-Policy (no inline scripts) does not stop and the app never serv
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.app_server import sign_in_page
 from tests.browser.axe import AXE, axe_violations
 from tests.browser.conftest import open_page
 from tests.signin import PASSWORD, make_user
-
-
-
-@pytest.fixture
-def live_app(tiny_app):
-    """(base URL, app): the app served on loopback for the length of a test."""
-    server = make_server("127.0.0.1", 0, tiny_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", tiny_app
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -107,10 +93,7 @@ def test_the_admin_pages_pass_axe(app_page, live_app):
     make_user(app, "boss", "admin", language="en")
     make_user(app, "saraa", "reviewer", language="mn")
     page = app_page
-    page.goto(base + "/login")
-    page.get_by_label("Name").fill("boss")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, base, "boss")
     page.get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")
     assert axe_violations(page) == []
@@ -131,10 +114,7 @@ def test_the_preview_plays_in_a_sandbox_that_cannot_act_as_the_author(browser, l
     make_user(app, "boss", "admin", language="en")
     page = open_page(browser)  # no init script: the player page as it is
     try:
-        page.goto(base + "/login")
-        page.get_by_label("Name").fill("boss")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_page(page, base, "boss")
         with page.expect_request(base + "/account") as control:  # a request of the app's own page
             page.goto(base + "/account")
         assert "tourbuilder_session=" in control.value.all_headers()["cookie"]

@@ -4,29 +4,16 @@ translated (a target changed), uploaded back, and the change shows; axe finds no
 
 from __future__ import annotations
 
-import threading
-
-import pytest
 from lxml import etree
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.app_server import sign_in_page
 from tests.browser.axe import AXE, axe_violations
 from tests.browser.conftest import open_page
-from tests.signin import PASSWORD, make_user
+from tests.signin import make_user
 from tourbuilder.model import dump_tour, load_tour
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
-
-
-@pytest.fixture
-def live_app(tiny_app):
-    server = make_server("127.0.0.1", 0, tiny_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", tiny_app
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 def test_translate_on_the_page_and_through_xliff_in_mongolian(browser, live_app, tmp_path):
@@ -41,10 +28,7 @@ def test_translate_on_the_page_and_through_xliff_in_mongolian(browser, live_app,
     page = open_page(browser, locale="mn-MN")
     page.context.add_init_script(path=str(AXE))
     try:
-        page.goto(base + "/login")
-        page.get_by_label("Нэр").fill("tuya")
-        page.get_by_label("Нууц үг").fill(PASSWORD)
-        page.get_by_role("button", name="Нэвтрэх").click()
+        sign_in_page(page, base, "tuya")
         page.goto(base + "/tours/tiny/translations")
         expect(page.locator("html")).to_have_attribute("lang", "mn")
         expect(page.get_by_role("heading", level=1)).to_have_text("“Жижиг аялал” аяллын орчуулга")

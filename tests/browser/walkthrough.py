@@ -11,15 +11,14 @@ bench/walkthrough.py (which prints the figures).
 
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.app_server import serve_app
 from tests.browser.test_editor_scenes import panorama_jpeg
 from tests.signin import PASSWORD, make_user
 
@@ -314,14 +313,10 @@ def new_app(data: Path):
 
 @contextmanager
 def serving(app):
-    """The app on loopback in a thread: yields its base URL; stops it and its jobs after."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """serve_app for new_app's app: yields its base URL; after, also closes its store (no
+    fixture owns this app)."""
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serve_app(app) as base:
+            yield base
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        app.extensions["tourbuilder.jobs"].close(wait=True)
         app.extensions["tourbuilder.store"].close()

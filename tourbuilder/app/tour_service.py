@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
@@ -40,20 +39,12 @@ class CheckCounts(BaseModel):
     warnings: int
 
 
-class TourSummaryOut(BaseModel):
-    """One tour as the dashboard lists it."""
+class TourSummaryOut(TourSummary):
+    """One tour as the dashboard lists it: the store's summary, the check's counts and what the
+    user may do with it."""
 
-    id: str
-    title: dict[str, str]
-    languages: list[str]
-    scenes: int
-    revision: int
-    updated_at: datetime
-    updated_by: str | None
-    size_bytes: int
     check: CheckCounts
     access: Literal["none", "view", "edit", "manage"]
-    deleted_at: datetime | None = None
 
 
 def can_create(user: User) -> bool:
@@ -147,11 +138,8 @@ def _visible(user: User, found: list[TourSummary], check: bool = True) -> list[T
         if visible is not None and s.id not in visible:
             continue
         errors, warnings = _check_counts(store, s.id, s.revision) if check else (0, 0)
-        rows.append(TourSummaryOut(
-            id=s.id, title=s.title, languages=s.languages, scenes=s.scenes, revision=s.revision,
-            updated_at=s.updated_at, updated_by=s.updated_by, size_bytes=s.size_bytes,
-            check=CheckCounts(errors=errors, warnings=warnings),
-            access=accounts.access(user, s.id).name.lower(), deleted_at=s.deleted_at))
+        rows.append(TourSummaryOut(**s.model_dump(), check=CheckCounts(errors=errors, warnings=warnings),
+                                   access=accounts.access(user, s.id).name.lower()))
     return rows
 
 

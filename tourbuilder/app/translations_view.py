@@ -211,20 +211,25 @@ def save(tour_id: str):
 @tour(Access.VIEW)
 def download(tour_id: str):
     """The tour's texts as an XLIFF 1.2 file, from ``source`` to ``target``."""
-    latest, tour_ = current_tour(get_store(), tour_id)
+    try:
+        _revision, response = xliff_download(tour_id)
+    except TranslationError as exc:
+        abort(400, description=" ".join(problem_message(p) for p in exc.problems))
+    return response
+
+
+def xliff_download(tour_id: str) -> tuple[int, Response]:
+    """(the revision, the download of its texts as an XLIFF 1.2 file) for the page's and the API's
+    XLIFF links: from the request's ``source`` language (default: the tour's first) to its ``target``
+    (default: the next). TranslationError when those are not two different languages of the tour."""
+    revision, tour_ = current_tour(get_store(), tour_id)
     languages = ordered_languages(tour_)
     source = request.args.get("source", languages[0])
     target = request.args.get("target", next((lang for lang in languages if lang != source), ""))
-    try:
-        data = write_xliff(tour_, source, target, revision=latest)
-    except TranslationError as exc:
-        abort(400, description=" ".join(problem_message(p) for p in exc.problems))
-    return xliff_download(data, f"{tour_id}-{source}-{target}.xlf")
-
-
-def xliff_download(data: bytes, filename: str) -> Response:
-    """``data`` as an XLIFF file to save (``filename``: ids and language codes only, no quoting needed)."""
-    return Response(data, mimetype=MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    data = write_xliff(tour_, source, target, revision=revision)
+    filename = f"{tour_id}-{source}-{target}.xlf"  # ids and language codes only: no quoting needed
+    return revision, Response(data, mimetype=MEDIA_TYPE,
+                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.post("/tours/<tour_id>/translations/xliff")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,8 +43,12 @@ class RevisionInfo:
     message: str
 
 
-@dataclass(frozen=True)
-class TourSummary:
+class TourSummary(BaseModel):
+    """A stored tour as lists show it: its latest revision's title, languages and size (the
+    dashboard's and the API's TourSummaryOut adds the viewer's access and the check's counts)."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: str
     title: dict[str, str]
     languages: list[str]
@@ -173,17 +178,8 @@ class Store:
 
     def get_tour(self, tour_id: str, revision: int | None = None) -> Tour:
         """The tour at ``revision`` (default: the latest)."""
-        with self._session() as session:
-            row = session.get(TourRow, tour_id)
-            if row is None or row.deleted_at is not None:
-                raise StoreError(f"no tour with id '{tour_id}': `tourbuilder list` shows the stored tours")
-            number = revision if revision is not None else _latest_number(session, tour_id)
-            rev = session.scalars(
-                select(RevisionRow).where(RevisionRow.tour_id == tour_id, RevisionRow.number == number)
-            ).one_or_none()
-            if rev is None:
-                raise StoreError(f"tour '{tour_id}' has no revision {number}")
-            return load_tour(json.loads(rev.document), source=f"{tour_id} revision {number}")
+        number, document, _author = self.document(tour_id, revision)
+        return load_tour(document, source=f"{tour_id} revision {number}")
 
     def revisions(self, tour_id: str) -> list[RevisionInfo]:
         with self._session() as session:
@@ -212,7 +208,7 @@ class Store:
         with self._session() as session:
             row = session.get(TourRow, tour_id)
             if row is None or row.deleted_at is not None:
-                raise StoreError(f"no tour with id '{tour_id}'")
+                raise StoreError(f"no tour with id '{tour_id}': `tourbuilder list` shows the stored tours")
             number = revision if revision is not None else _latest_number(session, tour_id)
             rev = session.scalars(
                 select(RevisionRow).where(RevisionRow.tour_id == tour_id, RevisionRow.number == number)
@@ -277,9 +273,10 @@ class Store:
             for rev, deleted_at in rows:
                 doc = json.loads(rev.document)
                 sizes = {info.get("sha256"): info.get("size", 0) for info in doc.get("media", {}).values()}
-                summaries.append(TourSummary(rev.tour_id, doc.get("title", {}), doc.get("languages", []),
-                                             len(doc.get("scenes", {})), rev.number, rev.created_at,
-                                             rev.author, sum(sizes.values()), deleted_at))
+                summaries.append(TourSummary(
+                    id=rev.tour_id, title=doc.get("title", {}), languages=doc.get("languages", []),
+                    scenes=len(doc.get("scenes", {})), revision=rev.number, updated_at=rev.created_at,
+                    updated_by=rev.author, size_bytes=sum(sizes.values()), deleted_at=deleted_at))
             return summaries
 
 

@@ -14,12 +14,15 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..files import atomic_write_bytes, atomic_write_chunks
+from ..files import TEMPORARY_PREFIX, atomic_write_bytes, atomic_write_chunks
 
-__all__ = ["MediaStore", "MediaError", "atomic_write_bytes", "open_media_store"]
+__all__ = ["MediaStore", "MediaError", "Spool", "atomic_write_bytes", "open_media_store", "spooled"]
 
 CHUNK = 1 << 20
 
@@ -42,6 +45,41 @@ def open_media_store(settings: dict):
                                      endpoint_url=settings.get("MEDIA_S3_ENDPOINT") or None)
     raise ValueError(f"MEDIA_URL={url!r} is not a media location: leave it empty for the data folder, "
                      "or write s3://bucket/prefix for an S3 bucket")
+
+
+@dataclass(frozen=True)
+class Spool:
+    """A stream's content in a local temporary file, with its sha256 (hex), size and, when asked
+    for, its MD5 (what an S3 upload is checked against)."""
+
+    path: Path
+    sha256: str
+    size: int
+    md5: bytes | None = None
+
+
+@contextmanager
+def spooled(stream: BinaryIO, folder: Path, *, md5: bool = False) -> Iterator[Spool]:
+    """Copy ``stream`` once into a temporary file in ``folder`` (made when missing), hashing on the
+    way, and fsync it. The caller moves ``spool.path`` to its final name (os.replace) within the
+    block; whatever is still there afterwards, or after an error, is removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sha, md5_hash, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False) if md5 else None, 0
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY_PREFIX)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                sha.update(chunk)
+                if md5_hash is not None:
+                    md5_hash.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        yield Spool(Path(tmp_name), sha.hexdigest(), size, md5_hash.digest() if md5_hash is not None else None)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
 
 
 class MediaStore:
@@ -69,30 +107,12 @@ class MediaStore:
 
     def add_stream(self, stream: BinaryIO) -> tuple[str, int]:
         """Store a stream's content; return (sha256, size). Hashes while copying, one pass."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        hasher = hashlib.sha256()
-        size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(CHUNK):
-                    hasher.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            digest = hasher.hexdigest()
-            final = self.path(digest)
-            if final.exists():
-                os.unlink(tmp_name)
-            else:
+        with spooled(stream, self.root) as spool:
+            final = self.path(spool.sha256)
+            if not final.exists():  # (when it does, the spool is simply dropped)
                 final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp_name, final)
-            return digest, size
-        except BaseException:
-            if os.path.exists(tmp_name):
-                os.unlink(tmp_name)
-            raise
+                os.replace(spool.path, final)
+            return spool.sha256, spool.size
 
     def add_file(self, path: str | os.PathLike) -> tuple[str, int]:
         with open(path, "rb") as stream:

@@ -21,13 +21,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlparse
 
-from ..files import TEMPORARY_PREFIX, atomic_output, fsync_folder
-from .media import CHUNK, MediaError, MediaStore
+from ..files import atomic_output, fsync_folder
+from .media import CHUNK, MediaError, MediaStore, spooled
 
 
 class S3MediaStore:
@@ -90,31 +89,15 @@ class S3MediaStore:
     def add_stream(self, stream: BinaryIO) -> tuple[str, int]:
         """Store a stream's content; return (sha256, size). The stream is copied once to a local
         temporary file (hashing on the way), which is uploaded and then becomes the cached copy."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        sha, md5, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
-        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=TEMPORARY_PREFIX)
-        try:
-            with os.fdopen(fd, "w+b") as spool:
-                while chunk := stream.read(CHUNK):
-                    sha.update(chunk)
-                    md5.update(chunk)
-                    size += len(chunk)
-                    spool.write(chunk)
-                spool.flush()
-                os.fsync(spool.fileno())
-                digest = sha.hexdigest()
-                if self._needs_upload(digest, md5.digest()):
-                    spool.seek(0)
-                    self._put(digest, spool, md5.digest(), size)
-            final = self._cache.path(digest)
+        with spooled(stream, self.root, md5=True) as spool:
+            if self._needs_upload(spool.sha256, spool.md5):
+                with open(spool.path, "rb") as body:
+                    self._put(spool.sha256, body, spool.md5, spool.size)
+            final = self._cache.path(spool.sha256)
             final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_name, final)
+            os.replace(spool.path, final)
             fsync_folder(final.parent)
-            return digest, size
-        except BaseException:
-            if os.path.exists(tmp_name):
-                os.unlink(tmp_name)
-            raise
+            return spool.sha256, spool.size
 
     def add_file(self, path: str | os.PathLike) -> tuple[str, int]:
         with open(path, "rb") as stream:

@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field
 from ...accounts import Access
 from ...translations import MAX_XLIFF_BYTES, MEDIA_TYPE, TranslationError, list_texts, ordered_languages
 from ...translations.service import RevisionConflict, current_tour, import_xliff
-from ...translations.xliff import write_xliff
 from .. import get_store
 from ..security import tour
 from ..translations_view import problem_message, xliff_download
@@ -71,16 +70,11 @@ def translations_list(tour_id: str):
                   "target": "the language translated to (default: the tour's next)"},
            errors=(400,), etag=True, tags=("translations",))
 def translations_xliff(tour_id: str):
-    revision, tour_ = current_tour(get_store(), tour_id)
-    languages = ordered_languages(tour_)
-    source = request.args.get("source", languages[0])
-    target = request.args.get("target", next((lang for lang in languages if lang != source), ""))
     try:
-        data = write_xliff(tour_, source, target, revision=revision)
+        revision, response = xliff_download(tour_id)
     except TranslationError as exc:
         raise ApiError(400, gettext("Choose two different languages of the tour as source and target."),
                        _problems(exc)) from None
-    response = xliff_download(data, f"{tour_id}-{source}-{target}.xlf")
     response.headers["ETag"] = etag_of(revision)
     return response
 

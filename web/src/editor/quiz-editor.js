@@ -51,7 +51,7 @@ export class QuizEditor {
     this.lastKind = "single";
     this.checkTimer = 0;
     this.stale = false;
-    this.announcer = el("p", { class: "tbq-visually-hidden", role: "status", "aria-live": "polite" });
+    this.announcer = el("p", { class: "tb-visually-hidden", role: "status", "aria-live": "polite" });
     this.overlay = new RegionOverlay({
       viewer: () => this.context.viewer,
       t: this.t,

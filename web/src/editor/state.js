@@ -20,12 +20,16 @@ function clone(value) {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
-/** The tour document being edited. */
-export class EditorState {
+/**
+ * The tour document being edited. Its events (`on`, `off`): "change", "saved", "saving",
+ * "conflict", "error", "status", "select".
+ */
+export class EditorState extends Emitter {
   /**
    * @param {{tourId: string, api: Object, autosaveDelay?: number}} options
    */
   constructor({ tourId, api, autosaveDelay }) {
+    super();
     this.tourId = tourId;
     this.api = api;
     this.autosaveDelay = autosaveDelay === undefined ? AUTOSAVE_DELAY : autosaveDelay;
@@ -41,7 +45,6 @@ export class EditorState {
     this._timer = 0;
     this._saving = null;
     this._lastChange = { label: null, at: 0 };
-    this._events = new Emitter();
   }
 
   /** GET the tour (the latest revision). */
@@ -59,8 +62,8 @@ export class EditorState {
     if (!this.selection.scene || !this._doc.scenes[this.selection.scene]) {
       this.selection = { scene: this._doc.start_scene in this._doc.scenes ? this._doc.start_scene : Object.keys(this._doc.scenes)[0] || null };
     }
-    this._events.emit("change", { label: "load", source: "load" });
-    this._events.emit("select", { selection: this.selection });
+    this.emit("change", { label: "load", source: "load" });
+    this.emit("select", { selection: this.selection });
   }
 
   /** The current (possibly unsaved) document: treat as read-only. */
@@ -150,8 +153,8 @@ export class EditorState {
 
   _afterChange(label, source) {
     this._pendingLabel = label;
-    this._events.emit("change", { label, source });
-    if (source !== "edit") this._events.emit("select", { selection: this.selection });
+    this.emit("change", { label, source });
+    if (source !== "edit") this.emit("select", { selection: this.selection });
     this._setStatus(this.dirty ? "pending" : "saved");
     this._schedule();
   }
@@ -180,25 +183,25 @@ export class EditorState {
     const sent = JSON.stringify(this._doc);
     const message = this._pendingLabel || "edit";
     this._setStatus("saving");
-    this._events.emit("saving", {});
+    this.emit("saving", {});
     this._saving = this.api.put(`/tours/${encodeURIComponent(this.tourId)}`, { document: JSON.parse(sent), message },
       { "If-Match": `"${this.revision}"` });
     try {
       const { body } = await this._saving;
       this.revision = body.revision;
       this._savedJson = sent;
-      this._events.emit("saved", { revision: this.revision });
+      this.emit("saved", { revision: this.revision });
       this._setStatus(this.dirty ? "pending" : "saved");
       this._schedule();
       return !this.dirty;
     } catch (error) {
       if (error.status === 409 && error.body && error.body.current) {
         this._setStatus("conflict", error.message);
-        this._events.emit("conflict", { current: error.body.current, conflict: error.body.conflict || null, mine: clone(this._doc) });
+        this.emit("conflict", { current: error.body.current, conflict: error.body.conflict || null, mine: clone(this._doc) });
       } else {
         const problems = (error.problems || []).map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
         this._setStatus("error", [error.message].concat(problems).join(" "));
-        this._events.emit("error", { error, message: this.statusMessage });
+        this.emit("error", { error, message: this.statusMessage });
         if (error.status === 0 || error.status >= 500) {
           // No connection or a server failure: try again later (a refused document waits for the next edit).
           this._timer = setTimeout(() => this.save(), 10000);
@@ -236,21 +239,7 @@ export class EditorState {
   _setStatus(status, message) {
     this.status = status;
     this.statusMessage = message || "";
-    this._events.emit("status", { status, message: this.statusMessage });
-  }
-
-  /**
-   * Listen to an event ("change", "saved", "saving", "conflict", "error", "status", "select").
-   * @returns {this}
-   */
-  on(event, fn) {
-    this._events.on(event, fn);
-    return this;
-  }
-
-  off(event, fn) {
-    this._events.off(event, fn);
-    return this;
+    this.emit("status", { status, message: this.statusMessage });
   }
 
   /**
@@ -259,6 +248,6 @@ export class EditorState {
    */
   select(selection) {
     this.selection = Object.assign({}, selection);
-    this._events.emit("select", { selection: this.selection });
+    this.emit("select", { selection: this.selection });
   }
 }

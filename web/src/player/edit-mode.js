@@ -34,15 +34,19 @@ export function startEditMode(player) {
   return new EditMode(player);
 }
 
-/** The editing side of a player (events: panoramaclick, hotspotselect, hotspotmove). */
-export class EditMode {
+/**
+ * The editing side of a player. Its events (`on`, `off`): "panoramaclick" {yaw, pitch},
+ * "hotspotselect" {id}, "hotspotmove" {id, yaw, pitch, by} (by: "pointer" or "keyboard"),
+ * "hotspotdrag" {id, yaw, pitch} while a drag goes on.
+ */
+export class EditMode extends Emitter {
   constructor(player) {
+    super();
     this.player = player;
     this.viewer = player.viewer;
     this.selected = null;
     this.polygons = new Map();
-    this._events = new Emitter();
-    this._listeners = [];
+    this._domListeners = [];
     this._press = null;
     this._drag = null;
     this._suppressClick = false;
@@ -68,28 +72,13 @@ export class EditMode {
 
   // ---- events ------------------------------------------------------------
 
-  /**
-   * Listen: "panoramaclick" {yaw, pitch}, "hotspotselect" {id}, "hotspotmove" {id, yaw, pitch, by}
-   * (by: "pointer" or "keyboard"), "hotspotdrag" {id, yaw, pitch} while a drag goes on.
-   * @returns {this}
-   */
-  on(event, fn) {
-    this._events.on(event, fn);
-    return this;
-  }
-
-  off(event, fn) {
-    this._events.off(event, fn);
-    return this;
-  }
-
   /** Called by the player before it activates a hotspot: in edit mode it is selected instead. */
   intercept(spot) {
     if (this._suppressClick) {
       this._suppressClick = false;
       return true;
     }
-    this._events.emit("hotspotselect", { id: spot.id });
+    this.emit("hotspotselect", { id: spot.id });
     return true;
   }
 
@@ -278,7 +267,7 @@ export class EditMode {
 
   _listen(target, type, fn, opts) {
     target.addEventListener(type, fn, opts);
-    this._listeners.push([target, type, fn, opts]);
+    this._domListeners.push([target, type, fn, opts]);
   }
 
   _bind() {
@@ -307,7 +296,7 @@ export class EditMode {
         const at = this.pointToView(e.clientX, e.clientY);
         if (at) {
           this._moveLocal(drag.id, at);
-          this._events.emit("hotspotdrag", { id: drag.id, yaw: at.yaw, pitch: at.pitch });
+          this.emit("hotspotdrag", { id: drag.id, yaw: at.yaw, pitch: at.pitch });
         }
         return;
       }
@@ -323,7 +312,7 @@ export class EditMode {
           const at = cancelled ? null : this.pointToView(e.clientX, e.clientY);
           if (at) {
             this._moveLocal(drag.id, at);
-            this._events.emit("hotspotmove", { id: drag.id, yaw: at.yaw, pitch: at.pitch, by: "pointer" });
+            this.emit("hotspotmove", { id: drag.id, yaw: at.yaw, pitch: at.pitch, by: "pointer" });
           } else {
             this.refreshHotspots();
           }
@@ -335,7 +324,7 @@ export class EditMode {
       this._press = null;
       if (cancelled || press.extra || Math.hypot(e.clientX - press.x, e.clientY - press.y) >= CLICK_SLOP) return;
       const at = this.pointToView(e.clientX, e.clientY);
-      if (at) this._events.emit("panoramaclick", { yaw: at.yaw, pitch: at.pitch });
+      if (at) this.emit("panoramaclick", { yaw: at.yaw, pitch: at.pitch });
     };
     this._listen(stage, "pointerup", (e) => end(e, false), true);
     this._listen(stage, "pointercancel", (e) => end(e, true), true);
@@ -351,7 +340,7 @@ export class EditMode {
       const step = e.shiftKey ? BIG_STEP : KEY_STEP;
       const at = { yaw: round(wrapYaw(spot.yaw + steps[0] * step)), pitch: round(clamp(spot.pitch + steps[1] * step, -90, 90)) };
       this._moveLocal(id, at);
-      this._events.emit("hotspotmove", { id, yaw: at.yaw, pitch: at.pitch, by: "keyboard" });
+      this.emit("hotspotmove", { id, yaw: at.yaw, pitch: at.pitch, by: "keyboard" });
     });
   }
 
@@ -373,8 +362,8 @@ export class EditMode {
 
   /** Leave edit mode (the player is then a plain player again). */
   dispose() {
-    for (const [target, type, fn, opts] of this._listeners) target.removeEventListener(type, fn, opts);
-    this._listeners = [];
+    for (const [target, type, fn, opts] of this._domListeners) target.removeEventListener(type, fn, opts);
+    this._domListeners = [];
     this.overlay.remove();
     this.player.root.classList.remove("tb-player--editing");
     if (this.player.editMode === this) this.player.editMode = null;

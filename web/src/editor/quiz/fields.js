@@ -100,7 +100,7 @@ export function localTextField(ctx, spec) {
     row.appendChild(
       el("div", { class: "tbq-lang" }, [
         el("label", { for: id, class: "tbq-lang__label" }, [
-          el("span", { class: "tbq-visually-hidden", text: `${spec.label}, ` }),
+          el("span", { class: "tb-visually-hidden", text: `${spec.label}, ` }),
           el("span", { lang, text: LANGUAGE_NAMES[lang] || lang }),
         ]),
         control,
@@ -108,7 +108,7 @@ export function localTextField(ctx, spec) {
     );
   }
   return fieldBox(spec.path, "tbq-field--text", [
-    el("div", { class: spec.hideLabel ? "tbq-visually-hidden" : "tbq-field__label", id: labelId, text: spec.label }),
+    el("div", { class: spec.hideLabel ? "tb-visually-hidden" : "tbq-field__label", id: labelId, text: spec.label }),
     el("div", { role: "group", "aria-labelledby": labelId }, [row]),
   ]);
 }

@@ -162,6 +162,6 @@ function angleInput(owner, label, value, min, max, key, onCommit) {
     input.setAttribute("aria-invalid", ok ? "false" : "true");
     if (ok) onCommit(number);
   });
-  return el("label", { class: "tbq-angle-label" }, [el("span", { class: "tbq-visually-hidden", text: `${owner}: ` }), el("span", { text: label }), input]);
+  return el("label", { class: "tbq-angle-label" }, [el("span", { class: "tb-visually-hidden", text: `${owner}: ` }), el("span", { text: label }), input]);
 }
 
