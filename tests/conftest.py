@@ -54,6 +54,10 @@ def pytest_collection_modifyitems(config, items):
             marker = item.get_closest_marker("sqlite_only")
             if marker is not None:
                 item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0] if marker.args else ''}"))
+            elif item.get_closest_marker("exported_player") is not None:
+                # These play a static export in Chromium; export from PostgreSQL is tested without a
+                # browser (byte-identical output), and running them twice would double CI's slowest part.
+                item.add_marker(pytest.mark.skip(reason="plays an exported tour: the database is not involved"))
 
 
 def pytest_report_header(config):

@@ -139,3 +139,27 @@ def test_a_nul_in_an_address_or_a_form_is_not_found_not_a_server_error(login, cl
         assert signed_in.get(url).status_code == 404, url
     refused = client.post("/login", data={"name": "adm\x00in", "password": "whatever it is"})
     assert refused.status_code == 200  # the form again, with "wrong name or password"
+
+
+@pytest.mark.filterwarnings("ignore::tests.pg.StraySQLite")  # the second store is SQLite on purpose
+def test_an_export_is_the_same_bytes_whatever_the_database(demo_store, demo_folder, tmp_path):
+    """Why the browser tests that play an export (marked exported_player) run on SQLite only:
+    the exported files do not depend on the database they came from."""
+    import hashlib
+
+    from tourbuilder.export import export_tour
+    from tourbuilder.importing import import_tour
+
+    def files(folder):
+        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    on_sqlite = Store(f"sqlite:///{tmp_path / 'other.sqlite3'}", tmp_path / "other-media")
+    try:
+        import_tour(on_sqlite, demo_folder)
+        export_tour(demo_folder.name, "web", tmp_path / "a", store=demo_store)
+        export_tour(demo_folder.name, "web", tmp_path / "b", store=on_sqlite)
+    finally:
+        on_sqlite.close()
+    exported = files(tmp_path / "a")
+    assert len(exported) > 50 and exported == files(tmp_path / "b")

@@ -20,6 +20,8 @@ from tests.browser.conftest import export_demo_once
 from tests.samples import player_config_of
 from tourbuilder.model.richtext import plain_text
 
+pytestmark = pytest.mark.exported_player
+
 READY = '#tourbuilder-player[data-ready="true"]'
 SCENE_LIST = {"mn": "Энэ үзэгдэлд байгаа зүйлс", "en": "Things in this scene"}
 GO_TO = {"mn": "Очих: {}", "en": "Go to: {}"}

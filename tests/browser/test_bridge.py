@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 from tests.samples import minimal_document, page_variant, write_tiny_folder
 from tourbuilder.export import export_tour
 
+pytestmark = pytest.mark.exported_player
+
 READY = '#tourbuilder-player[data-ready="true"]'
 
 #: The parent page: `call(method, args, extra)` sends a request and resolves with the reply;

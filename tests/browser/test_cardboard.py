@@ -19,6 +19,8 @@ from tests.browser.axe import check_toolbar_button, run_axe
 from tests.browser.test_controls import page_variant, with_options
 from tests.browser.test_vr import PLAYER, READY, VR_BUTTON, screenshot, targets, vr_export  # noqa: F401
 
+pytestmark = pytest.mark.exported_player
+
 CARDBOARD = {"mn": "Картон VR шилээр үзэх", "en": "View in a cardboard headset"}
 LEAVE = {"mn": "Картон шилний горимоос гарах", "en": "Leave the cardboard view"}
 ROOT = "#tourbuilder-player"

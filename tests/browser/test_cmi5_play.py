@@ -32,6 +32,8 @@ from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
 from tourbuilder.export.cmi5 import course_iri
 
+pytestmark = pytest.mark.exported_player
+
 CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
 SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"

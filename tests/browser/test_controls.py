@@ -23,6 +23,8 @@ from tests.browser.conftest import open_page
 from tests.samples import page_variant, player_config_of, write_tiny_folder
 from tourbuilder.export import export_tour
 
+pytestmark = pytest.mark.exported_player
+
 READY = '#tourbuilder-player[data-ready="true"]'
 SHARP = '#tourbuilder-player[data-sharp="true"]'
 HIDE_OVERLAYS = "#tourbuilder-player button[data-hotspot-id] { visibility: hidden !important; }"

@@ -14,6 +14,8 @@ from tests.test_panorama import gpano_xmp
 from tourbuilder.export import export_tour
 from tourbuilder.importing import import_tour
 
+pytestmark = pytest.mark.exported_player
+
 RED, GREEN = (220, 30, 30), (30, 200, 60)
 
 

@@ -10,6 +10,8 @@ from tests.browser.axe import run_axe
 from tests.samples import minimal_document, page_variant, write_tiny_folder
 from tourbuilder.export import export_tour
 
+pytestmark = pytest.mark.exported_player
+
 READY = '#tourbuilder-player[data-ready="true"]'
 HOSTILE_INFO = (
     '<p onclick="window.__pwned=1">One <strong>strong</strong> <em>em</em> <b>b</b><br>line</p>'

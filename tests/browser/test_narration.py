@@ -29,6 +29,8 @@ from tests.browser.axe import run_axe
 from tests.browser.conftest import LOOPBACK, PageWatch, QuietHandler, export_demo_once
 from tests.samples import page_variant, player_config_of
 
+pytestmark = pytest.mark.exported_player
+
 READY = '#tourbuilder-player[data-ready="true"]'
 LISTEN = {"mn": "Сонсох", "en": "Listen"}
 PAUSE = {"mn": "Түр зогсоох", "en": "Pause"}

@@ -31,6 +31,8 @@ from tests.samples import minimal_document, write_tiny_folder
 from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
 
+pytestmark = pytest.mark.exported_player
+
 READY = '#tourbuilder-player[data-ready="true"]'
 
 

@@ -11,6 +11,8 @@ from tests.browser.axe import run_axe
 from tests.browser.test_quiz_play import kinds  # noqa: F401  (the module's tour fixture)
 from tests.browser.test_scorm_play import CHECK, READY, choose, press
 
+pytestmark = pytest.mark.exported_player
+
 LANGUAGE_BUTTON = {"mn": "Монгол", "en": "English"}
 
 

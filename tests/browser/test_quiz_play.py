@@ -26,6 +26,8 @@ from tourbuilder.demo.loader import DEMO_ID
 from tourbuilder.export import export_tour
 from tourbuilder.model import load_tour
 
+pytestmark = pytest.mark.exported_player
+
 
 def tx(en: str, mn: str) -> dict:
     return {"mn": mn, "en": en}

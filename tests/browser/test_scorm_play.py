@@ -29,6 +29,8 @@ from tourbuilder.importing import import_tour
 from tourbuilder.model import load_tour
 from tourbuilder.store import Store
 
+pytestmark = pytest.mark.exported_player
+
 SCORM_AGAIN = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "scorm-again" / "dist" / "scorm-again.js"
 READY = '#tourbuilder-player[data-ready="true"]'
 

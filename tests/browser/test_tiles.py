@@ -11,6 +11,8 @@ from PIL import Image, ImageStat
 from tests.samples import player_config_of, minimal_document, write_tiny_folder
 from tourbuilder.export import export_tour
 
+pytestmark = pytest.mark.exported_player
+
 
 @pytest.fixture
 def striped_tour(tmp_path):

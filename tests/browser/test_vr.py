@@ -26,6 +26,8 @@ from tests.browser.test_controls import quadrant_panorama
 from tests.samples import write_tiny_folder
 from tourbuilder.export import export_tour
 
+pytestmark = pytest.mark.exported_player
+
 READY = '#tourbuilder-player[data-ready="true"]'
 VR_BUTTON = '[data-action="vr"]'
 CARDBOARD_BUTTON = '[data-action="cardboard"]'

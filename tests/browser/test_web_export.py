@@ -11,6 +11,8 @@ from PIL import Image, ImageStat
 from tests.samples import player_config_of
 from tourbuilder.model.richtext import plain_text
 
+pytestmark = pytest.mark.exported_player
+
 HIDE_OVERLAYS = "#tourbuilder-player button[data-hotspot-id] { visibility: hidden !important; }"
 
 
