@@ -59,9 +59,12 @@ def test_an_author_manages_tours_imports_and_exports_from_the_dashboard(app_page
 
     # Make a tour.
     page.get_by_text("New tour").click()
-    page.get_by_label("Id (lower-case letters").fill("river")
     page.get_by_label("Title in Mongolian").fill("Гол")
+    page.get_by_label("Title in English").fill("River walk!")
+    expect(page.get_by_label("Id (lower-case letters")).to_have_value("river-walk")  # from the English title
+    page.get_by_label("Id (lower-case letters").fill("river")  # an id of one's own wins
     page.get_by_label("Title in English").fill("River walk")
+    expect(page.get_by_label("Id (lower-case letters")).to_have_value("river")
     page.get_by_role("button", name="Make the tour").click()
     expect(page.get_by_role("status").first).to_contain_text("Tour “river” made.")
     river = row(page, "river")

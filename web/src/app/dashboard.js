@@ -5,6 +5,7 @@
  * @module app/dashboard
  */
 import { createApi } from "../editor/api.js";
+import { slug } from "../editor/quiz/model.js";
 
 /** Mongolian first, English second; `{name}` marks a parameter. */
 const STRINGS = {
@@ -127,11 +128,29 @@ function enhanceImport(api, form) {
   });
 }
 
+/**
+ * The new-tour form: the id follows the English title (Latin letters) until the author types an
+ * id of their own, so a newcomer need not invent one.
+ * @param {HTMLFormElement} form
+ */
+function suggestId(form) {
+  const id = form.elements.namedItem("id");
+  const title = form.elements.namedItem("title_en");
+  if (!id || !title) return;
+  let own = id.value !== "";
+  id.addEventListener("input", () => { own = id.value !== ""; });
+  title.addEventListener("input", () => {
+    if (!own) id.value = slug(title.value);
+  });
+}
+
 function start() {
   const api = createApi({ messages: { offline: say("offline"), failed: say("refused") } });
   document.querySelectorAll("form.export-form").forEach((form) => enhanceExport(api, form));
   const importForm = document.getElementById("import-form");
   if (importForm) enhanceImport(api, importForm);
+  const newTour = document.querySelector('form[action$="/tours"]');
+  if (newTour) suggestId(newTour);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

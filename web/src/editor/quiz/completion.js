@@ -43,6 +43,9 @@ export function renderCompletion(ctx) {
       error.hidden = true;
       edit(t("completion"), (c) => {
         c.rule = ruleOf(chosen, c.rule);
+        // With one quiz there is nothing to choose: make it the final quiz at once.
+        const quizzes = Object.keys(doc.quizzes || {});
+        if (chosen.has("quiz") && !c.quiz && quizzes.length === 1) c.quiz = quizzes[0];
       });
     });
     inputs.push(box);
