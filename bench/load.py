@@ -165,7 +165,8 @@ class Server:
 
 class Editor(threading.Thread):
     def __init__(self, number: int, base: str, shared_tour: str, own: bool, until: float, report: LoadReport,
-                 lock: threading.Lock, saved: list, think: float, start_delay: float, min_edits: int = 0):
+                 lock: threading.Lock, saved: list, think: float, start_delay: float, min_edits: int = 0,
+                 fresh_connections: bool = False):
         super().__init__(name=editor_name(number), daemon=True)
         self.number, self.base, self.until, self.think = number, base, until, think
         self.min_edits = min_edits
@@ -174,6 +175,10 @@ class Editor(threading.Thread):
         self.report, self.lock, self.saved = report, lock, saved
         self.start_delay = start_delay
         self.http = requests.Session()
+        if fresh_connections:
+            # A kept-alive connection stays with one worker process; a new one per request lets the
+            # kernel hand requests to every worker (how the smoke test sees that workers share state).
+            self.http.headers["Connection"] = "close"
         self.csrf = ""
 
     def call(self, kind: str, method: str, path: str, expect=(200,), **kwargs) -> requests.Response | None:
@@ -285,10 +290,11 @@ def verify(data: Path, saved: list[tuple[str, int, str, str]]) -> list[str]:
 
 def run_load(editors: int = 20, seconds: float = 60.0, *, data: Path | None = None, workers: int | None = None,
              threads: int = 4, shared_every: int = 4, think: float = 0.0, demo_width: int = 1024,
-             ramp: float = 2.0, min_edits: int = 0) -> LoadReport:
+             ramp: float = 2.0, min_edits: int = 0, fresh_connections: bool = False) -> LoadReport:
     """Run the load and return its report (the core of bench/load.py and tests/test_load_smoke.py).
     ``data``: a data folder to use (made with the demo tour when None); each editor saves at least
-    ``min_edits`` edits even when ``seconds`` have passed (a bound on work, not time, for tests)."""
+    ``min_edits`` edits even when ``seconds`` have passed (a bound on work, not time, for tests);
+    ``fresh_connections``: a new connection for every request instead of keep-alive."""
     scratch = None
     if data is None:
         scratch = tempfile.TemporaryDirectory(prefix="tourbuilder-load-")
@@ -304,7 +310,7 @@ def run_load(editors: int = 20, seconds: float = 60.0, *, data: Path | None = No
             until = start + ramp + seconds
             crowd = [Editor(n, server.url, tour_id, own=n % shared_every != 0, until=until, report=report,
                             lock=lock, saved=saved, think=think, start_delay=ramp * n / max(1, editors),
-                            min_edits=min_edits)
+                            min_edits=min_edits, fresh_connections=fresh_connections)
                      for n in range(editors)]
             for editor in crowd:
                 editor.start()

@@ -84,7 +84,7 @@ def test_failures_are_recorded_with_their_message(jobs):
         jobs.submit("test-steps", files={"../escape": b""})
 
 
-def test_jobs_of_a_killed_process_are_marked_failed_at_the_next_start(store, data_dir, tmp_path):
+def test_jobs_of_a_killed_process_are_marked_failed_at_the_next_start(store, database_url, data_dir, tmp_path):
     """A real process runs a job that never ends and is killed; the next Jobs fails the job."""
     root = tmp_path / "jobs"
     script = textwrap.dedent(f"""
@@ -99,7 +99,7 @@ def test_jobs_of_a_killed_process_are_marked_failed_at_the_next_start(store, dat
             (job.folder / ".incoming-half").write_bytes(b"half")  # as a write cut short would leave
             time.sleep(600)
 
-        store = Store({f"sqlite:///{data_dir / 'tourbuilder.sqlite3'}"!r}, {str(data_dir / 'media')!r})
+        store = Store({database_url!r}, {str(data_dir / 'media')!r})  # the test's own database
         jobs = Jobs(store, {str(root)!r})
         running = jobs.submit("forever")
         queued = [jobs.submit("forever").id for _ in range(2)]  # behind the two workers: one stays queued

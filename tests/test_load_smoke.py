@@ -15,7 +15,7 @@ def test_three_editors_lose_nothing(demo_store, data_dir):
     demo_store.close()  # the server's workers open the data folder themselves
     # shared_every=2: editors 0 and 2 edit the same tour, so conflicts are exercised.
     report = run_load(editors=3, seconds=4, data=data_dir, workers=2, threads=2, shared_every=2, ramp=0.5,
-                      min_edits=4)
+                      min_edits=4, fresh_connections=True)
     assert report.errors == []
     assert report.lost == []
     assert report.saves >= 12  # 3 editors, at least 4 saved edits each
