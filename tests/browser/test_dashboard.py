@@ -152,3 +152,14 @@ def test_the_dashboard_in_mongolian(app_page, live_app):
     tiny.get_by_role("button", name="Татах").click()
     expect(tiny.get_by_role("link", name="tiny-web.zip-г татах")).to_be_visible(timeout=90_000)
     assert axe_violations(page) == []
+
+
+def test_the_api_documentation_page_is_accessible_and_lists_every_route(app_page, live_app):
+    base, app = live_app
+    page = app_page
+    page.goto(base + "/api/docs")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    spec = page.evaluate("fetch('/api/openapi.json').then((r) => r.json())")
+    for path in spec["paths"]:
+        expect(page.locator("main")).to_contain_text(path)
+    assert axe_violations(page) == []
