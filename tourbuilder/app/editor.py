@@ -7,12 +7,11 @@ through the JSON API and saves it there (it is one of the API's clients).
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, render_template, url_for
-from flask_babel import gettext
 
 from ..accounts import Access
 from ..store import StoreError
 from . import get_store
-from .security import tour
+from .security import no_such_tour, tour
 
 bp = Blueprint("editor", __name__)
 
@@ -24,7 +23,7 @@ def edit(tour_id: str):
     try:
         tour_ = get_store().get_tour(tour_id)
     except StoreError:
-        abort(404, description=gettext("There is no tour “%(tour)s”, or it is not shared with you.", tour=tour_id))
+        abort(404, description=no_such_tour(tour_id))
     return render_template("editor/edit.html", tour=tour_,
                            preview_url=url_for("tours.preview", tour_id=tour_id))
 

@@ -64,6 +64,12 @@ admin_only = _declare(Policy("admin"))
 capability = _declare(Policy("capability"))
 
 
+def no_such_tour(tour_id: str) -> str:
+    """What anyone hears of a tour that does not exist or that they may not see: the same words
+    for both, so a route never tells which tours exist."""
+    return gettext("There is no tour “%(tour)s”, or it is not shared with you.", tour=tour_id)
+
+
 def tour(level: Access) -> Callable:
     return _declare(Policy("tour", level))
 
@@ -128,8 +134,7 @@ def enforce():
         tour_id = (request.view_args or {}).get("tour_id", "")
         access = accounts.access(g.user, tour_id)
         if access == Access.NONE or not get_store().has_tour(tour_id):
-            abort(404, description=gettext("There is no tour “%(tour)s”, or it is not shared with you.",
-                                           tour=tour_id))
+            abort(404, description=no_such_tour(tour_id))
         if access < policy.level:
             abort(403)
         g.tour_access = access

@@ -17,6 +17,7 @@ from ..check import check_tour
 from ..model import SCHEMA_VERSION, MediaInfo, Tour, TourError, load_tour
 from ..store import Store, StoreError, TourSummary
 from . import get_accounts, get_store
+from .security import no_such_tour
 
 IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 PLACEHOLDER_KEY = "media/placeholder.jpg"
@@ -63,9 +64,9 @@ def trash(user: User) -> list[TourSummaryOut]:
 
 
 def summary(user: User, tour_id: str) -> TourSummaryOut:
-    found = [s for s in get_store().list_tours() if s.id == tour_id]
+    found = get_store().list_tours(tour_id)
     if not found:
-        raise ServiceError(404, _no_tour(tour_id))
+        raise ServiceError(404, no_such_tour(tour_id))
     return _visible(user, found)[0]
 
 
@@ -156,13 +157,9 @@ def _check_counts(store: Store, tour_id: str, revision: int) -> tuple[int, int]:
 def _need(user: User, tour_id: str, level: Access) -> None:
     access = get_accounts().access(user, tour_id)
     if access == Access.NONE or not get_store().has_tour(tour_id):
-        raise ServiceError(404, _no_tour(tour_id))
+        raise ServiceError(404, no_such_tour(tour_id))
     if access < level:
         raise ServiceError(403, gettext("You may not do this with this tour: ask its owner or an admin."))
-
-
-def _no_tour(tour_id: str) -> str:
-    return gettext("There is no tour “%(tour)s”, or it is not shared with you.", tour=tour_id)
 
 
 def _check_new_id(store: Store, tour_id: str) -> None:

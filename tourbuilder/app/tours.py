@@ -18,7 +18,7 @@ from ..store import StoreError
 from . import get_accounts, get_store, tour_service
 from .i18n import account_message
 from .sandbox import grant_url
-from .security import signed_in, tour
+from .security import no_such_tour, signed_in, tour
 from .tour_service import ServiceError
 
 bp = Blueprint("tours", __name__)
@@ -28,7 +28,7 @@ def _tour_or_404(tour_id: str):
     try:
         return get_store().get_tour(tour_id)
     except StoreError:
-        abort(404, description=gettext("There is no tour “%(tour)s”, or it is not shared with you.", tour=tour_id))
+        abort(404, description=no_such_tour(tour_id))
 
 
 @bp.get("/")

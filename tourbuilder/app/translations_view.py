@@ -21,7 +21,7 @@ from ..translations.service import RevisionConflict, current_tour, import_xliff,
 from ..translations.xliff import write_xliff
 from . import get_store
 from .i18n import N_, current_language
-from .security import tour
+from .security import no_such_tour, tour
 
 bp = Blueprint("translations", __name__)
 
@@ -128,7 +128,7 @@ def _page(tour_id: str, *, status: int = 200, typed: dict | None = None, problem
     try:
         latest, tour_ = current_tour(get_store(), tour_id)
     except StoreError:
-        abort(404, description=gettext("There is no tour “%(tour)s”, or it is not shared with you.", tour=tour_id))
+        abort(404, description=no_such_tour(tour_id))
     languages = ordered_languages(tour_)
     only_missing = request.values.get("missing") == "1"
     typed = typed or {}

@@ -248,9 +248,15 @@ class Store:
                 raise StoreError(f"there is no deleted tour '{tour_id}'")
             row.deleted_at = None
 
-    def list_tours(self) -> list[TourSummary]:
-        """Every tour that is not deleted, by id."""
-        return self._summaries(TourRow.deleted_at.is_(None))
+    def list_tours(self, tour_id: str | None = None) -> list[TourSummary]:
+        """Every tour that is not deleted, by id; with ``tour_id``, only that one (if it is there),
+        without reading every other tour's document."""
+        condition = TourRow.deleted_at.is_(None)
+        if tour_id is not None:
+            if "\x00" in tour_id:  # as in has_tour: no stored id holds NUL
+                return []
+            condition = condition & (TourRow.id == tour_id)
+        return self._summaries(condition)
 
     def deleted_tours(self) -> list[TourSummary]:
         """Every deleted tour (they can be brought back with undelete), by id."""
