@@ -14,6 +14,7 @@ translation, a question without a correct answer) are reported by
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Annotated, Any, Literal, Union
@@ -618,13 +619,7 @@ def iter_media_refs(tour: Tour):
                 yield f"{spot_base}.image", spot.image
             if isinstance(spot, MediaHotspot):
                 yield f"{spot_base}.media", spot.media
-    for place, narration in iter_narrations(tour):
-        for lang, track in narration.tracks.items():
-            if track.audio:
-                yield f"{place}.tracks.{lang}.audio", track.audio
-            if track.captions:
-                yield f"{place}.tracks.{lang}.captions", track.captions
-    for place, narration in iter_question_narrations(tour):
+    for place, narration in itertools.chain(iter_narrations(tour), iter_question_narrations(tour)):
         for lang, track in narration.tracks.items():
             if track.audio:
                 yield f"{place}.tracks.{lang}.audio", track.audio

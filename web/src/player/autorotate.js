@@ -77,17 +77,26 @@ export class Autorotate {
     this._timer = setTimeout(() => this._begin(), this.delay * 1000);
   }
 
-  _begin() {
-    this._timer = 0;
-    this.endedWaits += 1;
+  /**
+   * Whether turning may start or go on; if not, the state says why (off, or waiting again).
+   * @returns {boolean}
+   */
+  _mayTurn() {
     if (!this._allowed()) {
       this._setState("off");
-      return;
+      return false;
     }
     if (this.blocked()) {
       this._wait();
-      return;
+      return false;
     }
+    return true;
+  }
+
+  _begin() {
+    this._timer = 0;
+    this.endedWaits += 1;
+    if (!this._mayTurn()) return;
     this._setState("turning");
     this._lastTime = 0;
     this._frame = requestAnimationFrame((t) => this._step(t));
@@ -95,15 +104,7 @@ export class Autorotate {
 
   _step(time) {
     this._frame = 0;
-    if (this.state !== "turning") return;
-    if (!this._allowed()) {
-      this._setState("off");
-      return;
-    }
-    if (this.blocked()) {
-      this._wait();
-      return;
-    }
+    if (this.state !== "turning" || !this._mayTurn()) return;
     const seconds = this._lastTime ? Math.min(MAX_STEP, Math.max(0, (time - this._lastTime) / 1000)) : 0;
     this._lastTime = time;
     if (seconds > 0) this.viewer.setView({ yaw: this.viewer.yaw + this.speed * seconds });
