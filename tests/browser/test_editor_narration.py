@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app_server import sign_in_page
-from tests.browser.axe import AXE, AXE_TAGS
+from tests.browser.axe import AXE, axe_violations
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, open_page
 from tests.signin import make_user
 
@@ -50,18 +50,6 @@ def editor(media_browser, live_app):
     page.context.close()
 
 
-def panel_violations(page, panel: str) -> list[str]:
-    """axe's violations inside one of the inspector's panels (these panels are this test's subject;
-    the rest of the page has its own tests)."""
-    result = page.evaluate(
-        """([selector, tags]) => axe.run({include: [[selector]]}, {runOnly: {type: 'tag', values: tags}}).then((r) => ({
-            violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-            passes: r.passes.length}))""",
-        [f"[data-panel={panel}]", AXE_TAGS])
-    assert result["passes"] > 5, "axe really ran"
-    return result["violations"]
-
-
 def stored_document(page) -> dict:
     return page.evaluate("""async () => (await (await fetch('/api/tours/tiny')).json()).document""")
 
@@ -81,7 +69,7 @@ def test_record_generate_play_and_check(editor):
     en = panel.locator("section[data-lang=en]")
     mn = panel.locator("section[data-lang=mn]")
     expect(en.locator("[data-role=track-info]")).to_have_attribute("data-state", "none")
-    assert panel_violations(page, "narration") == []
+    assert axe_violations(page, "[data-panel=narration]") == []
 
     # --- record with the microphone, listen, record again, use it ---
     en.get_by_label("Narration text (English)").fill(EN)
@@ -98,7 +86,7 @@ def test_record_generate_play_and_check(editor):
         return e && parseFloat(e.textContent.replace(/[^0-9.]/g, '')) >= 3; }""", timeout=15000)
     en.get_by_role("button", name="Stop").click()
     expect(en.get_by_text("A take of")).to_be_visible(timeout=15000)
-    assert panel_violations(page, "narration") == []
+    assert axe_violations(page, "[data-panel=narration]") == []
     en.get_by_role("button", name="Use this take").click()
     expect(panel.get_by_role("status")).to_have_text("The recording was added.", timeout=30000)
     info = en.locator("[data-role=track-info]")
@@ -150,7 +138,7 @@ def test_record_generate_play_and_check(editor):
     row = checks.locator("[data-role=budget] tr[data-scene=yard]")
     expect(row).to_contain_text("KiB")
     expect(checks.locator("[data-role=budget] tr[data-scene=hall]")).to_have_count(0)
-    assert panel_violations(page, "checks") == []
+    assert axe_violations(page, "[data-panel=checks]") == []
     broken.get_by_role("button").click()
     assert page.evaluate("() => window.tourbuilderEditor.state.selection") == {"scene": "yard", "hotspot": "to-hall"}
     assert page.watch.console_errors == []

@@ -22,7 +22,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.app_server import serve_app, sign_in_page
-from tests.browser.axe import AXE, AXE_TAGS
+from tests.browser.axe import AXE, axe_violations
 from tests.browser.conftest import open_page
 from tests.signin import make_user, sign_in
 
@@ -52,18 +52,6 @@ def page(browser):
     page.context.add_init_script(path=str(AXE))
     yield page
     page.context.close()
-
-
-def axe_in(page, *selectors: str) -> list[str]:
-    """axe's violations inside the elements `selectors` name (the quiz panel, its dialogs)."""
-    result = page.evaluate(
-        """([include, tags]) => axe.run({include: include.map((s) => [s])}, {runOnly: {type: 'tag', values: tags}})
-            .then((r) => ({passes: r.passes.length, violations: r.violations.map((v) =>
-                `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)}))""",
-        [list(selectors), AXE_TAGS],
-    )
-    assert result["passes"] > 5, "axe really ran"
-    return result["violations"]
 
 
 def open_quizzes(page, base):
@@ -108,7 +96,7 @@ def test_an_author_writes_a_quiz_with_a_region_drawn_on_the_panorama_and_it_is_s
     dialog.get_by_label("Title, Монгол", exact=True).fill("Эцсийн шалгалт")
     dialog.get_by_label("Title, English", exact=True).fill("Final check")
     expect(dialog.get_by_label("Id", exact=True)).to_have_value(QUIZ)
-    assert axe_in(page, 'dialog[data-dialog="add-quiz"]') == []
+    assert axe_violations(page, 'dialog[data-dialog="add-quiz"]') == []
     dialog.get_by_role("button", name="Add").click()
     expect(dialog).to_have_count(0)
     quiz = panel.locator(f'[data-quiz-id="{QUIZ}"]')
@@ -140,7 +128,7 @@ def test_an_author_writes_a_quiz_with_a_region_drawn_on_the_panorama_and_it_is_s
     region = second.locator("[data-region]")
     expect(region.locator(".tbq-problem")).to_contain_text("at least 3", timeout=15_000)
     expect(page.locator('[data-role="save-status"]')).to_have_attribute("data-status", "error")
-    assert axe_in(page, '[data-panel="quizzes"]') == []
+    assert axe_violations(page, '[data-panel="quizzes"]') == []
     second.get_by_label("Question, Монгол", exact=True).fill("Сэнс хаана байна?")
     second.get_by_label("Question, English", exact=True).fill("Where is the fan?")
 
@@ -172,7 +160,7 @@ def test_an_author_writes_a_quiz_with_a_region_drawn_on_the_panorama_and_it_is_s
     corners.nth(4).focus()
     page.keyboard.press("Delete")
     expect(corners).to_have_count(4)
-    assert axe_in(page, '[data-panel="quizzes"]', ".tbq-corners") == []
+    assert axe_violations(page, '[data-panel="quizzes"]', ".tbq-corners") == []
     # Another tab of the inspector takes the panorama back: the region is no longer drawn there.
     page.get_by_role("tab", name="Hotspots").click()
     expect(corners).to_have_count(0)
@@ -229,14 +217,14 @@ def test_an_author_writes_a_quiz_with_a_region_drawn_on_the_panorama_and_it_is_s
     # The rename and delete dialogs pass axe; cancelling them changes nothing.
     quiz.get_by_role("button", name="Rename").click()
     expect(page.locator('dialog[data-dialog="rename-quiz"]')).to_be_visible()
-    assert axe_in(page, 'dialog[data-dialog="rename-quiz"]') == []
+    assert axe_violations(page, 'dialog[data-dialog="rename-quiz"]') == []
     page.locator('dialog[data-dialog="rename-quiz"]').get_by_role("button", name="Cancel").click()
     quiz.get_by_role("button", name="Delete quiz").click()
     expect(page.locator('dialog[data-dialog="delete-quiz"]')).to_be_visible()
-    assert axe_in(page, 'dialog[data-dialog="delete-quiz"]') == []
+    assert axe_violations(page, 'dialog[data-dialog="delete-quiz"]') == []
     page.keyboard.press("Escape")
     expect(page.locator("dialog")).to_have_count(0)
-    assert axe_in(page, '[data-panel="quizzes"]') == []
+    assert axe_violations(page, '[data-panel="quizzes"]') == []
 
     # The stored document, through the API.
     stored = client.get(f"/api/tours/{TOUR}")
@@ -291,7 +279,7 @@ def test_pictures_true_false_and_steps_in_mongolian_with_reorder_delete_and_undo
     dialog.get_by_label("Дугаар (id)", exact=True).fill("Давтлага")
     dialog.get_by_role("button", name="Нэмэх").click()
     expect(dialog.get_by_role("alert")).to_contain_text("Дугаар буруу")
-    assert axe_in(page, 'dialog[data-dialog="add-quiz"]') == []
+    assert axe_violations(page, 'dialog[data-dialog="add-quiz"]') == []
     dialog.get_by_label("Дугаар (id)", exact=True).fill("review")
     dialog.get_by_role("button", name="Нэмэх").click()
     quiz = panel.locator('[data-quiz-id="review"]')
@@ -334,7 +322,7 @@ def test_pictures_true_false_and_steps_in_mongolian_with_reorder_delete_and_undo
     expect(quiz.locator(".tbq-question").nth(0)).to_have_attribute("data-kind", "single")
     page.keyboard.press("Control+Shift+z")
     expect(quiz.locator(".tbq-question")).to_have_count(3)
-    assert axe_in(page, '[data-panel="quizzes"]') == []
+    assert axe_violations(page, '[data-panel="quizzes"]') == []
     wait_saved(page)
 
     document = client.get(f"/api/tours/{TOUR}").json["document"]
