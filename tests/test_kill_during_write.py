@@ -89,11 +89,24 @@ def final_entries(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if not is_temporary(p.name)] if folder.exists() else []
 
 
-def timed(args: list[str]) -> float:
-    start = time.monotonic()
-    done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return time.monotonic() - start
+def write_window(args: list[str], folder: Path, match, timeout: float = 300.0) -> float:
+    """Run ``args`` to the end; the seconds from the moment an entry of ``folder`` matching ``match``
+    appears (its temporary) to the process's exit: the window in which a kill lands mid-write.
+    (The whole run's time would also count the interpreter's start, and kills timed from it
+    could fall after the end.)"""
+    process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    seen_at = None
+    while process.poll() is None:
+        if seen_at is None and folder.exists() and any(match(name) for name in os.listdir(folder)):
+            seen_at = time.monotonic()
+        assert time.monotonic() < deadline, f"{args} still running after {timeout} s"
+        time.sleep(0.0005)
+    ended_at = time.monotonic()
+    _, err = process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert seen_at is not None, f"{args} wrote no temporary into {folder}"
+    return ended_at - seen_at
 
 
 def moments(rng: random.Random, duration: float, count: int) -> list[float]:
@@ -162,14 +175,15 @@ def test_panorama_processing(tmp_path):
     photo.write_bytes(simplejpeg.encode_jpeg(np.ascontiguousarray(pixels), quality=90, colorspace="RGB"))
 
     reference_root = tmp_path / "reference"
-    duration = timed([*CHILD, "panorama", str(reference_root), str(photo)])
+    window = write_window([*CHILD, "panorama", str(reference_root), str(photo)], reference_root,
+                          lambda n: ".staging-" in n)
     [reference_folder] = final_entries(reference_root)
     reference = tree(reference_folder)
     assert len(reference) > 20
 
     root = tmp_path / "cache"
     killed = 0
-    for then in [0.0, *moments(rng, duration * 0.8, 5)]:
+    for then in [0.0, *moments(rng, window * 0.8, 5)]:
         hit, _ = run_and_kill([*CHILD, "panorama", str(root), str(photo)],
                               appeared(root, lambda n: ".staging-" in n, then))
         killed += hit
@@ -188,15 +202,15 @@ def test_export(instance, tmp_path, format_, out_name):
     rng = random.Random(SEED)
     command = [sys.executable, "-m", "tourbuilder", "--data", str(instance), "export", DEMO_ID, "--format", format_]
     reference_out = tmp_path / "reference" / out_name
-    timed([*command, "--out", str(reference_out)])  # also fills the panorama cache
-    duration = timed([*command, "--out", str(reference_out)])
+    staging = (lambda n: n.startswith(f".{out_name}.staging-"))
+    packing = (lambda n: n.startswith(f".{out_name}.") and n.endswith(".tmp"))
+    write_window([*command, "--out", str(reference_out)], reference_out.parent, staging)  # fills the panorama cache
+    window = write_window([*command, "--out", str(reference_out)], reference_out.parent, staging)
     reference = tree(reference_out) if reference_out.is_dir() else {"": sha256_file(reference_out)}
 
     out_dir = tmp_path / "exports"
     out = out_dir / out_name
-    staging = (lambda n: n.startswith(f".{out_name}.staging-"))
-    packing = (lambda n: n.startswith(f".{out_name}.") and n.endswith(".tmp"))
-    kill_points = [(staging, then) for then in moments(rng, duration * 0.8, 4)]
+    kill_points = [(staging, then) for then in moments(rng, window * 0.8, 4)]
     if format_ == "scorm12":
         kill_points += [(packing, 0.0), (packing, rng.random() * 0.05)]
     killed = 0
