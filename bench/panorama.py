@@ -431,13 +431,13 @@ def quality_report(entry: dict, args) -> dict:
 
     if "ours" in kept:
         add("ours (decoded tiles)", q.tourbuilder_faces(kept["ours"], manifest))
-    # Before JPEG: the pipeline's own remap output (uint8), when it exposes it.
+    # Before JPEG: the pipeline's own remap output (uint8 planes, back to RGB), when it exposes it.
     try:
-        from tourbuilder.panorama.geometry import FaceMaps
+        from tourbuilder.panorama.planes import PlaneMaps, Planes
 
-        maps = FaceMaps(src.shape[1], src.shape[0], size)
-        add("ours before JPEG (uint8 remap)", {face: maps.remap(src, face) for face in q.FACES})
-        del maps
+        maps, planes = PlaneMaps(src.shape[1], src.shape[0], size), Planes.from_rgb(src)
+        add("ours before JPEG (uint8 remap)", {face: maps.face(planes, face).to_rgb() for face in q.FACES})
+        del maps, planes
     except Exception as exc:  # optional
         log(f"  pipeline faces before JPEG not available: {exc}")
     # What the same JPEG encoding does to the reference itself: the ceiling for any method.

@@ -119,6 +119,62 @@ def test_known_directions_land_on_the_right_face_and_pixel(tmp_path):
         assert np.abs(seen - colour).max() < 60, f"mark at yaw {yaw}, pitch {pitch} not at {face} ({x:.0f}, {y:.0f})"
 
 
+@pytest.mark.parametrize("width", [2048, 2050])  # a quarter turn in whole columns, and not
+def test_the_remap_tables_give_the_exact_geometry_on_every_face(width):
+    """The side faces' shared table over source windows, and the bottom face drawn from the
+    top face's table over the flipped bottom rows, sample where README.md's formulas say."""
+    import cv2
+
+    from tourbuilder.panorama.geometry import FaceMaps, equirect_coords
+
+    height, size = width // 2, 512
+    source = cv2.cvtColor(smooth_equirect(width), cv2.COLOR_RGB2GRAY)
+    source = source ^ (np.arange(width, dtype=np.uint8)[None, :] & 7)  # fine detail: a shift shows
+    maps = FaceMaps(width, height, size)
+    for face in FACES:
+        exact_x, exact_y = equirect_coords(face_directions(face, size), width, height)
+        exact = cv2.remap(source, exact_x.astype(np.float32), np.clip(exact_y, 1, height - 2).astype(np.float32),
+                          interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_WRAP)
+        difference = np.abs(maps.remap(source, face).astype(int) - exact)
+        assert difference.max() <= 1 and (difference > 0).mean() < 0.01, face
+
+
+def test_a_large_jpeg_read_as_planes_gives_the_faces_of_a_full_decode(tmp_path):
+    """The fast read (luma plus a half-size copy, ingest._decode_split) against a plain RGB decode
+    of the same photo turned into planes: the same tiles, up to rounding."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tourbuilder.panorama.ingest import SPLIT_DECODE_MIN_WIDTH, read_photo
+    from tourbuilder.panorama.planes import PlaneMaps, Planes, chroma_planes
+
+    width = SPLIT_DECODE_MIN_WIDTH
+    path = save(smooth_equirect(width, seed=3), tmp_path / "large.jpg", quality=92)
+    with ThreadPoolExecutor(1) as pool:
+        split = read_photo(path, pool=pool)
+    plain = read_photo(path)
+    assert split.pixels is None and split.luma.shape == (width // 2, width)
+    assert plain.pixels is not None and plain.luma is None
+    split_planes = Planes(split.luma, *chroma_planes(split.half_rgb))
+    plain_planes = Planes.from_rgb(plain.pixels)
+    assert np.abs(split_planes.luma.astype(int) - plain_planes.luma).max() <= 1
+    maps = PlaneMaps(width, width // 2, 1280)
+    for face in FACES:
+        a, b = maps.face(split_planes, face).to_rgb(), maps.face(plain_planes, face).to_rgb()
+        mse = np.mean((a.astype(float) - b) ** 2)
+        assert mse < 1.0, f"face {face}: the two reads differ (mean squared error {mse:.2f})"
+
+
+def test_planes_round_trip_to_rgb():
+    from tourbuilder.panorama.planes import Planes
+
+    rgb = smooth_equirect(1024, seed=5)
+    planes = Planes.from_rgb(rgb)
+    assert planes.luma.shape == (512, 1024) and planes.cb.shape == planes.cr.shape == (256, 512)
+    back = planes.to_rgb()
+    assert back.shape == rgb.shape
+    assert np.abs(back.astype(int) - rgb).mean() < 2  # smooth colours survive half-size chroma
+
+
 def test_faces_agree_with_an_independent_implementation(smooth_result, tmp_path):
     """py360convert's e2c (a different code base) gives the same faces in the same orientation."""
     import py360convert

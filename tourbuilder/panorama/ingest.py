@@ -1,4 +1,4 @@
-"""Read a photo into an RGB array, refusing what cannot be a usable panorama.
+"""Read a photo into an RGB array (or JPEG's planes), refusing what cannot be a usable panorama.
 
 Every refusal is a PanoramaError that names the file, the problem and what to do.
 The header is checked before any pixel is decoded, so a decompression bomb costs nothing.
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 import warnings
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 import simplejpeg
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -33,25 +35,39 @@ class PanoramaError(ValueError):
 
 @dataclass
 class Photo:
-    pixels: np.ndarray  # (height, width, 3) uint8 RGB, already upright and padded to 2:1
+    #: (height, width, 3) uint8 RGB, already upright and padded to 2:1; None when read as the two below
+    pixels: np.ndarray | None
     gpano: GPano
     partial: bool
     source_size: tuple[int, int]
     gps: bytes | None  # the EXIF GPS block, kept only to be re-embedded on purpose
+    #: a JPEG read the fast way: its luma plane (height, width) and an RGB copy at half size
+    luma: np.ndarray | None = None
+    half_rgb: np.ndarray | None = None
 
 
-def read_photo(path: str | Path, on_size: Callable[[int, int], None] | None = None) -> Photo:
-    """Read and check one photo; ``on_size(width, height)`` hears the final canvas size before decoding."""
+#: A JPEG at least this wide is decoded as luma plus a half-size copy (see _decode_split): the
+#: half-size copy is then large enough for the 2048-wide picture the preview comes from.
+SPLIT_DECODE_MIN_WIDTH = 4096
+
+
+def read_photo(path: str | Path, on_size: Callable[[int, int], None] | None = None,
+               pool: Executor | None = None) -> Photo:
+    """Read and check one photo; ``on_size(width, height)`` hears the final canvas size before decoding.
+
+    With a ``pool``, a large upright full-panorama JPEG is read as planes, half on the pool.
+    """
     path = Path(path)
     name = path.name
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise PanoramaError(f"{name}: cannot be read ({exc.strerror}): check the path") from None
-    return decode_photo(data, name, on_size)
+    return decode_photo(data, name, on_size, pool)
 
 
-def decode_photo(data: bytes, name: str, on_size: Callable[[int, int], None] | None = None) -> Photo:
+def decode_photo(data: bytes, name: str, on_size: Callable[[int, int], None] | None = None,
+                 pool: Executor | None = None) -> Photo:
     header = _open_header(data, name)
     width, height = header.size
     exif = header.getexif()
@@ -63,6 +79,11 @@ def decode_photo(data: bytes, name: str, on_size: Callable[[int, int], None] | N
     _check_geometry(name, width, height, gpano)
     if on_size:
         on_size(*_canvas_size(width, height, gpano))
+    if (pool is not None and orientation == 1 and not gpano.is_partial and width >= SPLIT_DECODE_MIN_WIDTH
+            and header.format in ("JPEG", "MPO") and header.mode in ("RGB", "L", "YCbCr")):
+        luma, half_rgb = _decode_split(data, name, pool)
+        return Photo(pixels=None, gpano=gpano, partial=False, source_size=(width, height), gps=gps,
+                     luma=luma, half_rgb=half_rgb)
     pixels = _decode(header, data, name)
     pixels = _upright(pixels, orientation)
     partial = gpano.is_partial
@@ -146,6 +167,28 @@ def _decode(header: Image.Image, data: bytes, name: str) -> np.ndarray:
     except (ValueError, OSError, SyntaxError) as exc:
         raise PanoramaError(f"{name}: the image data is damaged or cut short ({_short(exc)}): "
                             "copy the photo from the camera again") from None
+
+
+def _decode_split(data: bytes, name: str, pool: Executor) -> tuple[np.ndarray, np.ndarray]:
+    """The JPEG's luma at full size and its RGB at half size, decoded at once on two cores.
+
+    That is all the pipeline needs (its tiles keep chroma at half size), and it is faster than
+    one full RGB decode: luma alone skips the chroma's inverse DCT, colour conversion and
+    upsampling, and libjpeg-turbo makes the half-size copy by scaling inside the DCT.
+    """
+    try:
+        height, width = simplejpeg.decode_jpeg_header(data)[:2]
+        half = pool.submit(simplejpeg.decode_jpeg, data, colorspace="RGB", strict=True, min_factor=2,
+                           min_width=(width + 1) // 2, min_height=(height + 1) // 2)
+        luma = simplejpeg.decode_jpeg(data, colorspace="GRAY", strict=True)
+        half_rgb = half.result()
+    except (ValueError, OSError) as exc:
+        raise PanoramaError(f"{name}: the image data is damaged or cut short ({_short(exc)}): "
+                            "copy the photo from the camera again") from None
+    half_size = ((height + 1) // 2, (width + 1) // 2)
+    if half_rgb.shape[:2] != half_size:  # not expected of libjpeg-turbo; keep the geometry exact anyway
+        half_rgb = cv2.resize(half_rgb, half_size[::-1], interpolation=cv2.INTER_AREA)
+    return luma.reshape(luma.shape[:2]), half_rgb
 
 
 def _short(exc: Exception) -> str:

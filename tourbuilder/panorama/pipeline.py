@@ -1,8 +1,9 @@
 """One photo in, a tiled cube pyramid and its small pictures out (see README.md).
 
-Stages: read (ingest.py) -> preview, placeholder and thumbnail -> the top level's faces by remap
--> lower levels by area downscaling -> tiles encoded on two threads -> manifest. Everything is
-written into a staging folder and moved into place at the end.
+Stages: read (ingest.py) -> JPEG's colour planes (planes.py) -> preview, placeholder and
+thumbnail -> the top level's faces by remap -> lower levels by area downscaling -> tiles encoded
+on two threads -> manifest. Everything is written into a staging folder and moved into place at
+the end.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ import cv2
 import numpy as np
 import simplejpeg
 
-from .geometry import FACES, FaceMaps, level_sizes, perspective_view, top_face_size
+from .geometry import FACES, level_sizes, perspective_view, top_face_size
 from ..files import atomic_write_bytes, replace_folder, sha256_file
 from .ingest import PanoramaError, Photo, read_photo
+from .planes import PlaneMaps, Planes, chroma_planes, half_size
 
 FORMAT_VERSION = 1
 PREVIEW_SIZE = (1024, 512)
@@ -81,10 +83,11 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
 
         def start_maps(width: int, height: int) -> None:
             # The tables depend only on the sizes: build them on the other core while decoding.
-            maps.append(pool.submit(FaceMaps, width, height, top_face_size(width, settings.tile_size)))
+            maps.append(pool.submit(PlaneMaps, width, height, top_face_size(width, settings.tile_size)))
 
-        photo = read_photo(source, on_size=start_maps)
-        digest = sha256 or sha256_file(source)
+        digest = pool.submit(sha256_file, source) if sha256 is None else None
+        photo = read_photo(source, on_size=start_maps, pool=pool)
+        digest = sha256 or digest.result()
         out.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
         try:
@@ -146,10 +149,9 @@ class PanoramaCache:
 
 # --- stages ----------------------------------------------------------------------------------
 
-def _render(photo: Photo, maps: FaceMaps, sha256: str, settings: PanoramaSettings, stage: Path,
+def _render(photo: Photo, maps: PlaneMaps, sha256: str, settings: PanoramaSettings, stage: Path,
             report: Progress, pool: ThreadPoolExecutor) -> dict:
-    pixels = photo.pixels
-    width = pixels.shape[1]
+    width = photo.source_size[0] if photo.pixels is None else photo.pixels.shape[1]
     tile = settings.tile_size
     sizes = level_sizes(top_face_size(width, tile), tile)
     levels = [{"face_size": s, "tiles": -(-s // tile)} for s in sizes]
@@ -160,23 +162,22 @@ def _render(photo: Photo, maps: FaceMaps, sha256: str, settings: PanoramaSetting
 
     def face_job(face: str) -> None:
         """Remap, downscale and encode one face: a whole unit of work for one core."""
-        image = maps.remap(pixels, face)
+        image = maps.face(source, face)
         for level in range(len(sizes) - 1, -1, -1):
-            if image.shape[0] != sizes[level]:
-                image = cv2.resize(image, (sizes[level], sizes[level]), interpolation=cv2.INTER_AREA)
+            if image.luma.shape[0] != sizes[level]:
+                image = image.resized(sizes[level])
             folder = stage / "tiles" / str(level) / face
             for row in range(levels[level]["tiles"]):
                 for col in range(levels[level]["tiles"]):
-                    block = image[row * tile:(row + 1) * tile, col * tile:(col + 1) * tile]
+                    block = image.block(row * tile, col * tile, tile)
                     (folder / f"{row}_{col}.{settings.tile_format}").write_bytes(encode(block))
 
     def small_job() -> str:
         """Preview, placeholder and thumbnail; returns the placeholder's data URI."""
-        half = cv2.resize(pixels, (2048, 1024), interpolation=cv2.INTER_AREA) if width > 2048 else pixels
-        preview = cv2.resize(half, PREVIEW_SIZE, interpolation=cv2.INTER_AREA)
+        preview = cv2.resize(view, PREVIEW_SIZE, interpolation=cv2.INTER_AREA)
         (stage / "preview.jpg").write_bytes(_encode_preview(preview, photo.gps if settings.keep_location else None))
         (stage / "thumbnail.jpg").write_bytes(simplejpeg.encode_jpeg(
-            perspective_view(half, *settings.thumbnail_view, *THUMBNAIL_SIZE), quality=80, colorspace="RGB"))
+            perspective_view(view, *settings.thumbnail_view, *THUMBNAIL_SIZE), quality=80, colorspace="RGB"))
         placeholder = cv2.resize(preview, PLACEHOLDER_SIZE, interpolation=cv2.INTER_AREA)
         return "data:image/jpeg;base64," + base64.b64encode(
             simplejpeg.encode_jpeg(placeholder, quality=40, colorspace="RGB", colorsubsampling="420")).decode()
@@ -186,6 +187,7 @@ def _render(photo: Photo, maps: FaceMaps, sha256: str, settings: PanoramaSetting
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
     try:
+        source, view = _planes_and_view(photo, pool)
         small = pool.submit(small_job)
         jobs = [pool.submit(face_job, face) for face in FACES]
         for number, job in enumerate(jobs, start=1):
@@ -228,12 +230,46 @@ def _redraw_thumbnail(folder: Path, manifest: dict, view: tuple[float, float, fl
     return manifest
 
 
-def _tile_encoder(settings: PanoramaSettings) -> Callable[[np.ndarray], bytes]:
+def _planes_and_view(photo: Photo, pool: ThreadPoolExecutor) -> tuple[Planes, np.ndarray]:
+    """The photo's planes, and an RGB copy at most 2048 wide for the small pictures.
+
+    A JPEG read as planes (ingest.py) only needs its chroma taken from the half-size copy.
+    Otherwise the two halves of the work run on the two cores, and the decoded RGB photo is let
+    go of afterwards: from here on the planes hold all there is (and half the memory).
+    """
+    if photo.luma is not None:
+        cb, cr = chroma_planes(photo.half_rgb)
+        view = cv2.resize(photo.half_rgb, (2048, 1024), interpolation=cv2.INTER_AREA)
+        planes = Planes(luma=photo.luma, cb=cb, cr=cr)
+        photo.luma = photo.half_rgb = None
+        return planes, view
+    rgb = photo.pixels
+    width = rgb.shape[1]
+
+    def chroma_and_view() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        half_rgb = half_size(rgb)
+        cb, cr = chroma_planes(half_rgb)
+        if width <= 2048:
+            view = rgb
+        else:
+            view = cv2.resize(half_rgb if half_rgb.shape[1] >= 2048 else rgb, (2048, 1024),
+                              interpolation=cv2.INTER_AREA)
+        return cb, cr, view
+
+    halves = pool.submit(chroma_and_view)
+    luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    cb, cr, view = halves.result()
+    photo.pixels = None
+    return Planes(luma=luma, cb=cb, cr=cr), view
+
+
+def _tile_encoder(settings: PanoramaSettings) -> Callable[[Planes], bytes]:
     if settings.tile_format == "webp":
         params = [cv2.IMWRITE_WEBP_QUALITY, settings.quality]
-        return lambda block: cv2.imencode(".webp", cv2.cvtColor(block, cv2.COLOR_RGB2BGR), params)[1].tobytes()
-    return lambda block: simplejpeg.encode_jpeg(np.ascontiguousarray(block), quality=settings.quality,
-                                                colorspace="RGB", colorsubsampling="420")
+        return lambda block: cv2.imencode(".webp", cv2.cvtColor(block.to_rgb(), cv2.COLOR_RGB2BGR),
+                                          params)[1].tobytes()
+    # 4:2:0 planes straight into libjpeg-turbo: no colour conversion or chroma averaging per tile.
+    return lambda block: simplejpeg.encode_jpeg_yuv_planes(block.luma, block.cb, block.cr, quality=settings.quality)
 
 
 def _encode_preview(preview: np.ndarray, gps: bytes | None) -> bytes:
