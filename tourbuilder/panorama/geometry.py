@@ -7,6 +7,8 @@ quadrant.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
+
 import cv2
 import numpy as np
 
@@ -54,50 +56,77 @@ def _copy(values, out):
     out[...] = values
 
 
-def _side_and_top_maps(width: int, height: int, size: int) -> tuple[tuple, tuple]:
-    """The front and up faces' tables in float32 (source x and y of every face pixel).
+class _Quadrant:
+    """The top-left quadrant (a, b < 0) of a face's pixel centres, and the scales of one source size.
 
-    Front: direction (a, -b, 1), so yaw = atan(a) depends on the column only and
-    pitch = atan2(-b, sqrt(a^2 + 1)). Up: direction (a, 1, b), yaw = atan2(a, b),
-    pitch = atan2(1, hypot(a, b)). Same formulas as equirect_coords(face_directions(...)).
-    Only the top-left quadrant is computed (a, b < 0); the rest follows by symmetry, since
-    the pixel centres are symmetric about the face centre. float32 throughout: its error
-    (below 0.001 pixel at 16384 wide) is far under OpenCV's 1/32-pixel sampling steps, and
-    numpy's float32 arctangents are three times as fast.
+    Each table is computed on this quadrant only; the rest follows by symmetry, since the pixel
+    centres are symmetric about the face centre. float32 throughout: its error (below 0.001 pixel
+    at 16384 wide) is far under OpenCV's 1/32-pixel sampling steps, and numpy's float32
+    arctangents are three times as fast.
     """
-    f32 = np.float32
-    half = (size + 1) // 2
-    coords = (2 * (np.arange(half, dtype=np.float64) + 0.5) / size) - 1  # the negative half
-    full_coords = np.concatenate([coords, -coords[size - half - 1::-1]])
-    a = coords.astype(f32)[None, :]
-    b = coords.astype(f32)[:, None]
-    x_scale, y_scale = f32(width / (2 * np.pi)), f32(height / np.pi)
-    x_centre, y_centre = f32(0.5 * width - 0.5), f32(0.5 * height - 0.5)
-    bottom_row = f32(height - 1.0)
 
-    front_x = np.empty((size, size), f32)
-    front_x[:] = (0.5 * width - 0.5 + np.arctan(full_coords) * (width / (2 * np.pi))).astype(f32)[None, :]
+    def __init__(self, width: int, height: int, size: int):
+        f32 = np.float32
+        self.size = size
+        half = (size + 1) // 2
+        self.coords = (2 * (np.arange(half, dtype=np.float64) + 0.5) / size) - 1  # the negative half
+        self.a = self.coords.astype(f32)[None, :]
+        self.b = self.coords.astype(f32)[:, None]
+        self.x_scale, self.y_scale = f32(width / (2 * np.pi)), f32(height / np.pi)
+        self.x_centre, self.y_centre = f32(0.5 * width - 0.5), f32(0.5 * height - 0.5)
+        self.bottom_row = f32(height - 1.0)
+
+
+def _side_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The front face's tables (source x and y of every face pixel), in float32.
+
+    Direction (a, -b, 1): yaw = atan(a) depends on the column only, pitch = atan2(-b, sqrt(a^2 + 1)).
+    Same formulas as equirect_coords(face_directions(...)).
+    """
+    q = _Quadrant(width, height, size)
+    coords = q.coords
+    full_coords = np.concatenate([coords, -coords[size - len(coords) - 1::-1]])
+    front_x = np.empty((size, size), np.float32)
+    front_x[:] = (0.5 * width - 0.5 + np.arctan(full_coords) * (width / (2 * np.pi))).astype(np.float32)[None, :]
     # pitch is even in a and odd in b: y mirrors to (height - 1) - y across the middle row
-    front_y_q = np.arctan2(b, np.sqrt(a * a + f32(1)))
-    front_y_q *= y_scale
-    front_y_q += y_centre
-    flip = (lambda q, out: np.subtract(bottom_row, q, out=out))
-    front_y = _mirrored(front_y_q, size, _copy, flip, flip)
+    front_y_q = np.arctan2(q.b, np.sqrt(q.a * q.a + np.float32(1)))
+    front_y_q *= q.y_scale
+    front_y_q += q.y_centre
+    flip = (lambda values, out: np.subtract(q.bottom_row, values, out=out))
+    return front_x, _mirrored(front_y_q, size, _copy, flip, flip)
+
+
+def _top_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The up face's tables, in float32.
+
+    Direction (a, 1, b): yaw = atan2(a, b), pitch = atan2(1, hypot(a, b)).
+    """
+    q = _Quadrant(width, height, size)
+    f32 = np.float32
     # yaw in the quadrant, then atan2(-a, b) = -yaw, atan2(a, -b) = -pi - yaw, atan2(-a, -b) = pi + yaw;
     # as x: x_centre + yaw * x_scale, so the mirrored x follow from the quadrant's x directly
-    up_x_q = np.arctan2(a, b)
-    up_x_q *= x_scale
-    up_x_q += x_centre
-    turn = f32(np.pi) * x_scale  # half a turn in x
+    up_x_q = np.arctan2(q.a, q.b)
+    up_x_q *= q.x_scale
+    up_x_q += q.x_centre
+    turn = f32(np.pi) * q.x_scale  # half a turn in x
+    twice_centre = f32(2) * q.x_centre
     up_x = _mirrored(up_x_q, size,
-                     lambda q, out: np.subtract(f32(2) * x_centre, q, out=out),  # -yaw
-                     lambda q, out: np.subtract(f32(2) * x_centre - turn, q, out=out),  # -pi - yaw
-                     lambda q, out: np.add(q, turn, out=out))  # pi + yaw
-    up_y_q = np.arctan2(f32(1), np.sqrt(a * a + b * b))
-    up_y_q *= -y_scale
-    up_y_q += y_centre
+                     lambda values, out: np.subtract(twice_centre, values, out=out),  # -yaw
+                     lambda values, out: np.subtract(twice_centre - turn, values, out=out),  # -pi - yaw
+                     lambda values, out: np.add(values, turn, out=out))  # pi + yaw
+    up_y_q = np.arctan2(f32(1), np.sqrt(q.a * q.a + q.b * q.b))
+    up_y_q *= -q.y_scale
+    up_y_q += q.y_centre
     up_y = _mirrored(up_y_q, size, _copy, _copy, _copy)
-    return (front_x, front_y), (up_x, up_y)
+    # Keep a 1.5-row margin from the poles: cubic sampling there needs no rows beyond the image.
+    np.clip(up_y, 1.0, height - 2.0, out=up_y)
+    return up_x, up_y
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 class FaceMaps:
@@ -112,48 +141,57 @@ class FaceMaps:
     - the bottom face is the top face mirrored: it remaps the source's bottom rows turned upside
       down with the top face's table, and the result is turned back.
 
-    Samples then never leave the window, so OpenCV never takes its slow border path.
+    Samples then never leave the window, so OpenCV never takes its slow border path. With an
+    ``executor`` the two tables are built on it (a face waits for its own table only).
     """
 
     #: columns and rows kept around what the tables reach: cubic sampling reads 1 before, 2 after
     MARGIN = 3
 
-    def __init__(self, width: int, height: int, size: int, interpolation: int = cv2.INTER_CUBIC):
+    def __init__(self, width: int, height: int, size: int, interpolation: int = cv2.INTER_CUBIC,
+                 executor: Executor | None = None):
         self.width, self.height, self.size = width, height, size
         self.interpolation = interpolation
-        (front_x, front_y), (up_x, up_y) = _side_and_top_maps(width, height, size)
-        # Keep a 1.5-row margin from the poles: cubic sampling there needs no rows beyond the image.
-        np.clip(up_y, 1.0, height - 2.0, out=up_y)
-        self._front_y = front_y
-        self._up = (up_x, up_y)
-        self._cap_rows = min(height, int(np.ceil(float(up_y.max()))) + self.MARGIN + 1)
-        self._window = None
-        if width % 4 == 0:  # a quarter turn is a whole number of columns
+        build = executor.submit if executor is not None else (lambda function: _done(function()))
+        self._side = build(self._build_side)
+        self._top = build(self._build_top)
+
+    def _build_side(self) -> tuple[np.ndarray, np.ndarray, tuple[int, int] | None]:
+        front_x, front_y = _side_maps(self.width, self.height, self.size)
+        window = None
+        if self.width % 4 == 0:  # a quarter turn is a whole number of columns
             left = int(np.floor(float(front_x[0].min()))) - self.MARGIN
             span = int(np.ceil(float(front_x[0].max()))) + self.MARGIN + 1 - left
             front_x -= np.float32(left)
-            self._window = (left, span)
-        self._front_x = front_x
+            window = (left, span)
+        return front_x, front_y, window
+
+    def _build_top(self) -> tuple[np.ndarray, np.ndarray, int]:
+        up_x, up_y = _top_maps(self.width, self.height, self.size)
+        cap_rows = min(self.height, int(np.ceil(float(up_y.max()))) + self.MARGIN + 1)
+        return up_x, up_y, cap_rows
 
     def remap(self, source: np.ndarray, face: str) -> np.ndarray:
         """One face of ``source`` (an equirectangular image of this size, any channel count)."""
-        if face == "u":
-            return self._sample(source, *self._up)
-        if face == "d":
-            cap = cv2.flip(source[self.height - self._cap_rows:], 0)  # row y holds the source's row H-1-y
-            return cv2.flip(self._sample(cap, *self._up), 0)
+        if face in ("u", "d"):
+            up_x, up_y, cap_rows = self._top.result()
+            if face == "u":
+                return self._sample(source, up_x, up_y)
+            cap = cv2.flip(source[self.height - cap_rows:], 0)  # row y holds the source's row H-1-y
+            return cv2.flip(self._sample(cap, up_x, up_y), 0)
         turn = SIDE_TURNS[face]
-        if self._window is None:
-            map_x = self._front_x + np.float32(turn * self.width / 4.0)
+        front_x, front_y, window = self._side.result()
+        if window is None:
+            map_x = front_x + np.float32(turn * self.width / 4.0)
             map_x[map_x >= self.width - 0.5] -= self.width
-            return self._sample(source, map_x, self._front_y)
-        left, span = self._window
+            return self._sample(source, map_x, front_y)
+        left, span = window
         start = (left + turn * self.width // 4) % self.width
         if start + span <= self.width:
             window = source[:, start:start + span]
         else:
             window = np.concatenate((source[:, start:], source[:, :start + span - self.width]), axis=1)
-        return self._sample(window, self._front_x, self._front_y)
+        return self._sample(window, front_x, front_y)
 
 
     def _sample(self, source: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:

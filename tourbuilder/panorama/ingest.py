@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -45,6 +45,11 @@ class Photo:
     luma: np.ndarray | None = None
     half_rgb: np.ndarray | None = None
 
+    @property
+    def width(self) -> int:
+        """The width of the whole (padded) panorama, however it was read."""
+        return (self.pixels if self.pixels is not None else self.luma).shape[1]
+
 
 #: A JPEG at least this wide is decoded as luma plus a half-size copy (see _decode_split): the
 #: half-size copy is then large enough for the 2048-wide picture the preview comes from.
@@ -77,13 +82,18 @@ def decode_photo(data: bytes, name: str, on_size: Callable[[int, int], None] | N
     if orientation in (5, 6, 7, 8):
         width, height = height, width
     _check_geometry(name, width, height, gpano)
-    if on_size:
-        on_size(*_canvas_size(width, height, gpano))
     if (pool is not None and orientation == 1 and not gpano.is_partial and width >= SPLIT_DECODE_MIN_WIDTH
             and header.format in ("JPEG", "MPO") and header.mode in ("RGB", "L", "YCbCr")):
-        luma, half_rgb = _decode_split(data, name, pool)
+        # The half-size copy goes on the pool first, ahead of whatever on_size starts there.
+        half = pool.submit(simplejpeg.decode_jpeg, data, colorspace="RGB", strict=True, min_factor=2,
+                           min_width=(width + 1) // 2, min_height=(height + 1) // 2)
+        if on_size:
+            on_size(width, height)
+        luma, half_rgb = _decode_split(data, name, half)
         return Photo(pixels=None, gpano=gpano, partial=False, source_size=(width, height), gps=gps,
                      luma=luma, half_rgb=half_rgb)
+    if on_size:
+        on_size(*_canvas_size(width, height, gpano))
     pixels = _decode(header, data, name)
     pixels = _upright(pixels, orientation)
     partial = gpano.is_partial
@@ -169,22 +179,21 @@ def _decode(header: Image.Image, data: bytes, name: str) -> np.ndarray:
                             "copy the photo from the camera again") from None
 
 
-def _decode_split(data: bytes, name: str, pool: Executor) -> tuple[np.ndarray, np.ndarray]:
-    """The JPEG's luma at full size and its RGB at half size, decoded at once on two cores.
+def _decode_split(data: bytes, name: str, half: Future) -> tuple[np.ndarray, np.ndarray]:
+    """The JPEG's luma at full size, decoded here while ``half`` (its RGB at half size) decodes
+    on the pool: two cores at once.
 
     That is all the pipeline needs (its tiles keep chroma at half size), and it is faster than
     one full RGB decode: luma alone skips the chroma's inverse DCT, colour conversion and
     upsampling, and libjpeg-turbo makes the half-size copy by scaling inside the DCT.
     """
     try:
-        height, width = simplejpeg.decode_jpeg_header(data)[:2]
-        half = pool.submit(simplejpeg.decode_jpeg, data, colorspace="RGB", strict=True, min_factor=2,
-                           min_width=(width + 1) // 2, min_height=(height + 1) // 2)
         luma = simplejpeg.decode_jpeg(data, colorspace="GRAY", strict=True)
         half_rgb = half.result()
     except (ValueError, OSError) as exc:
         raise PanoramaError(f"{name}: the image data is damaged or cut short ({_short(exc)}): "
                             "copy the photo from the camera again") from None
+    height, width = luma.shape[:2]
     half_size = ((height + 1) // 2, (width + 1) // 2)
     if half_rgb.shape[:2] != half_size:  # not expected of libjpeg-turbo; keep the geometry exact anyway
         half_rgb = cv2.resize(half_rgb, half_size[::-1], interpolation=cv2.INTER_AREA)

@@ -14,7 +14,7 @@ import json
 import shutil
 import tempfile
 from contextlib import contextmanager
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,7 +28,12 @@ from ..files import atomic_write_bytes, replace_folder, sha256_file
 from .ingest import PanoramaError, Photo, read_photo
 from .planes import PlaneMaps, Planes, chroma_planes, half_size
 
+#: The manifest's format: the contract with the player (README.md).
 FORMAT_VERSION = 1
+#: Which pipeline made the pixels. Part of the cache key: bump it whenever the same photo and
+#: settings would give different bytes, or caches made before (e.g. the shared one folder exports
+#: use) would mix old tiles with new ones. 2: tiles made from JPEG's planes.
+PIPELINE_VERSION = 2
 PREVIEW_SIZE = (1024, 512)
 PREVIEW_BUDGET = 120 * 1024
 PLACEHOLDER_SIZE = (32, 16)
@@ -61,7 +66,7 @@ class PanoramaSettings:
         fields = asdict(self)
         fields.pop("thumbnail_view")
         text = json.dumps(fields, sort_keys=True)
-        return hashlib.sha256(f"{FORMAT_VERSION}:{text}".encode()).hexdigest()[:12]
+        return hashlib.sha256(f"{FORMAT_VERSION}:{PIPELINE_VERSION}:{text}".encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -79,11 +84,11 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
     out = Path(out).absolute()
     report(0.0, "reading")
     with _small_pages(), ThreadPoolExecutor(max_workers=2) as pool:
-        maps: list[Future] = []
+        maps: list[PlaneMaps] = []
 
         def start_maps(width: int, height: int) -> None:
-            # The tables depend only on the sizes: build them on the other core while decoding.
-            maps.append(pool.submit(PlaneMaps, width, height, top_face_size(width, settings.tile_size)))
+            # The tables depend only on the sizes: build them on the pool while decoding.
+            maps.append(PlaneMaps(width, height, top_face_size(width, settings.tile_size), executor=pool))
 
         digest = pool.submit(sha256_file, source) if sha256 is None else None
         photo = read_photo(source, on_size=start_maps, pool=pool)
@@ -91,7 +96,7 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
         out.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
         try:
-            manifest = _render(photo, maps[0].result(), digest, settings, stage, report, pool)
+            manifest = _render(photo, maps[0], digest, settings, stage, report, pool)
             files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
             replace_folder(stage, out)
         finally:
@@ -151,7 +156,7 @@ class PanoramaCache:
 
 def _render(photo: Photo, maps: PlaneMaps, sha256: str, settings: PanoramaSettings, stage: Path,
             report: Progress, pool: ThreadPoolExecutor) -> dict:
-    width = photo.source_size[0] if photo.pixels is None else photo.pixels.shape[1]
+    width = photo.width
     tile = settings.tile_size
     sizes = level_sizes(top_face_size(width, tile), tile)
     levels = [{"face_size": s, "tiles": -(-s // tile)} for s in sizes]

@@ -14,6 +14,7 @@ and gets its own remap tables of half the face size.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import cv2
@@ -77,12 +78,14 @@ def chroma_planes(half_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class PlaneMaps:
-    """Remap tables for the luma plane and for the chroma planes of one (source size, face size)."""
+    """Remap tables for the luma plane and for the chroma planes of one (source size, face size).
 
-    def __init__(self, width: int, height: int, face_size: int):
-        self.luma = FaceMaps(width, height, face_size)
+    With an ``executor`` the four tables are built on it, and a face waits only for its own."""
+
+    def __init__(self, width: int, height: int, face_size: int, executor: Executor | None = None):
+        self.luma = FaceMaps(width, height, face_size, executor=executor)
         self.chroma = FaceMaps(chroma_size(width), chroma_size(height), chroma_size(face_size),
-                               interpolation=cv2.INTER_LINEAR)
+                               interpolation=cv2.INTER_LINEAR, executor=executor)
 
     def face(self, source: Planes, face: str) -> Planes:
         """One cube face of ``source`` (planes of the whole equirectangular photo)."""
