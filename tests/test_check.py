@@ -90,3 +90,24 @@ def test_missing_and_unused_media():
     found = [(f.level, f.place, f.message) for f in check_tour(tour)]
     assert ("error", "scenes.hall.panorama", "media file media/hall.jpg is missing: add the file") in found
     assert ("warning", "media.media/spare.jpg", "is not used by any scene or hotspot") in found
+
+
+def test_out_of_date_and_orphaned_question_narration_tracks_are_warnings():
+    """A question's spoken prompt is checked like a scene's: a track made from an older text, or
+    a track whose text is gone."""
+    from tourbuilder.narration.text import text_sha256
+
+    doc = minimal_document()
+    question = doc["quizzes"]["final"]["questions"][0]
+    question["narration"] = {
+        "text": {"en": "Which one is right now?"},
+        "tracks": {"en": {"engine": "espeak", "robot": True, "text_sha256": text_sha256("Which one was right?")},
+                   "mn": {"engine": "recording", "text_sha256": text_sha256("Аль нь зөв бэ?")}},
+    }
+    found = {place: message for level, place, message in findings_of(doc) if level == "warning"}
+    assert "is out of date" in found["quizzes.final.questions.q1.narration.tracks.en"]
+    assert "generate the speech again" in found["quizzes.final.questions.q1.narration.tracks.en"]
+    assert "has no 'mn' text any more" in found["quizzes.final.questions.q1.narration.tracks.mn"]
+    question["narration"]["tracks"]["en"]["text_sha256"] = text_sha256("Which one is right now?")
+    del question["narration"]["tracks"]["mn"]
+    assert not [f for f in findings_of(doc) if ".narration.tracks." in f[1]]

@@ -6,6 +6,7 @@ Errors stop an export; warnings are reported (``--strict`` makes them errors).
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from dataclasses import dataclass
 from typing import Literal
@@ -278,7 +279,7 @@ def _check_narration(tour: Tour) -> list[Finding]:
             found.append(Finding("warning", f"scenes.{scene_id}.hotspots.{spot.id}",
                                  "plays the scene's narration, but the scene has none: write the scene's "
                                  "narration, or remove this hotspot"))
-    for place, narration in iter_narrations(tour):
+    for place, narration in itertools.chain(iter_narrations(tour), iter_question_narrations(tour)):
         for lang, track in narration.tracks.items():
             text = narration.text.get(lang, "")
             if not text.strip():
