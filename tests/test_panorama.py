@@ -355,6 +355,22 @@ def test_bad_input_is_refused_with_a_clear_message(tmp_path, name, data, message
     assert not list(tmp_path.glob(".out.*"))
 
 
+@pytest.mark.parametrize("keep", [0.3, 0.9])  # cut in the first half, and near the end
+def test_a_large_cut_short_jpeg_read_as_planes_is_refused_too(tmp_path, keep):
+    """The two-core read of a large JPEG (luma here, the half-size copy on the pool) refuses a
+    damaged file with the same message, and leaves nothing behind."""
+    from tourbuilder.panorama.ingest import SPLIT_DECODE_MIN_WIDTH
+
+    whole = save(smooth_equirect(SPLIT_DECODE_MIN_WIDTH, seed=7), tmp_path / "whole.jpg", quality=90).read_bytes()
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(whole[:int(len(whole) * keep)])
+    with pytest.raises(PanoramaError) as caught:
+        process(path, tmp_path / "out")
+    assert str(caught.value).startswith("cut.jpg: the image data is damaged or cut short")
+    assert "copy the photo from the camera again" in str(caught.value)
+    assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.*"))
+
+
 def test_a_decompression_bomb_is_refused_before_decoding(tmp_path):
     import resource
     import time

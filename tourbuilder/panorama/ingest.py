@@ -175,8 +175,7 @@ def _decode(header: Image.Image, data: bytes, name: str) -> np.ndarray:
             image = image.convert("RGB")
         return np.asarray(image)
     except (ValueError, OSError, SyntaxError) as exc:
-        raise PanoramaError(f"{name}: the image data is damaged or cut short ({_short(exc)}): "
-                            "copy the photo from the camera again") from None
+        raise _damaged(name, exc) from None
 
 
 def _decode_split(data: bytes, name: str, half: Future) -> tuple[np.ndarray, np.ndarray]:
@@ -191,13 +190,17 @@ def _decode_split(data: bytes, name: str, half: Future) -> tuple[np.ndarray, np.
         luma = simplejpeg.decode_jpeg(data, colorspace="GRAY", strict=True)
         half_rgb = half.result()
     except (ValueError, OSError) as exc:
-        raise PanoramaError(f"{name}: the image data is damaged or cut short ({_short(exc)}): "
-                            "copy the photo from the camera again") from None
+        raise _damaged(name, exc) from None
     height, width = luma.shape[:2]
     half_size = ((height + 1) // 2, (width + 1) // 2)
     if half_rgb.shape[:2] != half_size:  # not expected of libjpeg-turbo; keep the geometry exact anyway
         half_rgb = cv2.resize(half_rgb, half_size[::-1], interpolation=cv2.INTER_AREA)
     return luma.reshape(luma.shape[:2]), half_rgb
+
+
+def _damaged(name: str, exc: Exception) -> PanoramaError:
+    return PanoramaError(f"{name}: the image data is damaged or cut short ({_short(exc)}): "
+                         "copy the photo from the camera again")
 
 
 def _short(exc: Exception) -> str:
