@@ -94,19 +94,18 @@ def write_window(args: list[str], folder: Path, match, timeout: float = 300.0) -
     appears (its temporary) to the process's exit: the window in which a kill lands mid-write.
     (The whole run's time would also count the interpreter's start, and kills timed from it
     could fall after the end.)"""
-    process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + timeout
-    seen_at = None
-    while process.poll() is None:
-        if seen_at is None and folder.exists() and any(match(name) for name in os.listdir(folder)):
-            seen_at = time.monotonic()
-        assert time.monotonic() < deadline, f"{args} still running after {timeout} s"
-        time.sleep(0.0005)
+    seen_at = []
+
+    def watch() -> bool:  # never kills, only notes when the temporary appears
+        if not seen_at and folder.exists() and any(match(name) for name in os.listdir(folder)):
+            seen_at.append(time.monotonic())
+        return False
+
+    _, done = run_and_kill(args, watch, timeout)
     ended_at = time.monotonic()
-    _, err = process.communicate()
-    assert process.returncode == 0, err.decode()
-    assert seen_at is not None, f"{args} wrote no temporary into {folder}"
-    return ended_at - seen_at
+    assert done.returncode == 0, done.stderr
+    assert seen_at, f"{args} wrote no temporary into {folder}"
+    return ended_at - seen_at[0]
 
 
 def moments(rng: random.Random, duration: float, count: int) -> list[float]:

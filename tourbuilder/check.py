@@ -6,13 +6,12 @@ Errors stop an export; warnings are reported (``--strict`` makes them errors).
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
 from .model import (FindQuestion, InfoHotspot, NarrationHotspot, QuizHotspot, SceneLinkHotspot, Tour,
-                    iter_media_refs, iter_narrations, iter_question_narrations, iter_texts)
+                    iter_all_narrations, iter_media_refs, iter_question_narrations, iter_texts)
 from .model.richtext import plain_text
 from .narration.text import text_sha256
 
@@ -279,7 +278,7 @@ def _check_narration(tour: Tour) -> list[Finding]:
             found.append(Finding("warning", f"scenes.{scene_id}.hotspots.{spot.id}",
                                  "plays the scene's narration, but the scene has none: write the scene's "
                                  "narration, or remove this hotspot"))
-    for place, narration in itertools.chain(iter_narrations(tour), iter_question_narrations(tour)):
+    for place, narration in iter_all_narrations(tour):
         for lang, track in narration.tracks.items():
             text = narration.text.get(lang, "")
             if not text.strip():

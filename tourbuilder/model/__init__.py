@@ -36,6 +36,7 @@ from .tour import (
     SceneLinkHotspot,
     Tour,
     View,
+    iter_all_narrations,
     iter_media_refs,
     iter_narrations,
     iter_question_narrations,
@@ -106,5 +107,5 @@ __all__ = [
     "migrate", "normalise_degrees", "tour_json_schema", "tour_json_schema_text",
     # quizzes
     "AnyQuestion", "FindQuestion", "OrderItem", "OrderQuestion", "PictureChoice", "PictureQuestion", "Place",
-    "QuestionFeedback", "TrueFalseQuestion", "iter_question_narrations",
+    "QuestionFeedback", "TrueFalseQuestion", "iter_all_narrations", "iter_question_narrations",
 ]

@@ -619,7 +619,7 @@ def iter_media_refs(tour: Tour):
                 yield f"{spot_base}.image", spot.image
             if isinstance(spot, MediaHotspot):
                 yield f"{spot_base}.media", spot.media
-    for place, narration in itertools.chain(iter_narrations(tour), iter_question_narrations(tour)):
+    for place, narration in iter_all_narrations(tour):
         for lang, track in narration.tracks.items():
             if track.audio:
                 yield f"{place}.tracks.{lang}.audio", track.audio
@@ -630,6 +630,11 @@ def iter_media_refs(tour: Tour):
             for choice in getattr(question, "choices", ()):
                 if choice.image:
                     yield f"quizzes.{quiz_id}.questions.{question.id}.choices.{choice.id}.image", choice.image
+
+
+def iter_all_narrations(tour: Tour):
+    """Yield (place, Narration) for every narration: scenes' and hotspots', then questions'."""
+    return itertools.chain(iter_narrations(tour), iter_question_narrations(tour))
 
 
 def iter_question_narrations(tour: Tour):

@@ -67,7 +67,6 @@ class _Quadrant:
 
     def __init__(self, width: int, height: int, size: int):
         f32 = np.float32
-        self.size = size
         half = (size + 1) // 2
         self.coords = (2 * (np.arange(half, dtype=np.float64) + 0.5) / size) - 1  # the negative half
         self.a = self.coords.astype(f32)[None, :]
@@ -192,7 +191,6 @@ class FaceMaps:
         else:
             window = np.concatenate((source[:, start:], source[:, :start + span - self.width]), axis=1)
         return self._sample(window, front_x, front_y)
-
 
     def _sample(self, source: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:
         # BORDER_WRAP joins the 360° seam for the top and bottom faces; elsewhere it is never reached.

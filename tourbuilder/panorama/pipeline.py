@@ -90,9 +90,9 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
             # The tables depend only on the sizes: build them on the pool while decoding.
             maps.append(PlaneMaps(width, height, top_face_size(width, settings.tile_size), executor=pool))
 
-        digest = pool.submit(sha256_file, source) if sha256 is None else None
+        hashing = pool.submit(sha256_file, source) if sha256 is None else None
         photo = read_photo(source, on_size=start_maps, pool=pool)
-        digest = sha256 or digest.result()
+        digest = sha256 or hashing.result()
         out.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
         try:
@@ -238,34 +238,24 @@ def _redraw_thumbnail(folder: Path, manifest: dict, view: tuple[float, float, fl
 def _planes_and_view(photo: Photo, pool: ThreadPoolExecutor) -> tuple[Planes, np.ndarray]:
     """The photo's planes, and an RGB copy at most 2048 wide for the small pictures.
 
-    A JPEG read as planes (ingest.py) only needs its chroma taken from the half-size copy.
-    Otherwise the two halves of the work run on the two cores, and the decoded RGB photo is let
-    go of afterwards: from here on the planes hold all there is (and half the memory).
+    A JPEG read as planes (ingest.py) comes with its luma and half-size copy; otherwise they are
+    made from the RGB photo on the two cores. The photo's arrays are let go of afterwards: from
+    here on the planes hold all there is (and half the memory).
     """
-    if photo.luma is not None:
-        cb, cr = chroma_planes(photo.half_rgb)
-        view = cv2.resize(photo.half_rgb, (2048, 1024), interpolation=cv2.INTER_AREA)
-        planes = Planes(luma=photo.luma, cb=cb, cr=cr)
-        photo.luma = photo.half_rgb = None
-        return planes, view
-    rgb = photo.pixels
-    width = rgb.shape[1]
-
-    def chroma_and_view() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        half_rgb = half_size(rgb)
-        cb, cr = chroma_planes(half_rgb)
-        if width <= 2048:
-            view = rgb
-        else:
-            view = cv2.resize(half_rgb if half_rgb.shape[1] >= 2048 else rgb, (2048, 1024),
-                              interpolation=cv2.INTER_AREA)
-        return cb, cr, view
-
-    halves = pool.submit(chroma_and_view)
-    luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    cb, cr, view = halves.result()
-    photo.pixels = None
-    return Planes(luma=luma, cb=cb, cr=cr), view
+    rgb, width = photo.pixels, photo.width
+    if rgb is None:
+        luma, half_rgb = photo.luma, photo.half_rgb
+    else:
+        half = pool.submit(half_size, rgb)
+        luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        half_rgb = half.result()
+    if width <= 2048:
+        view = rgb
+    else:  # a photo read as planes is at least 4096 wide, so its half-size copy is wide enough
+        view = cv2.resize(half_rgb if half_rgb.shape[1] >= 2048 else rgb, (2048, 1024),
+                          interpolation=cv2.INTER_AREA)
+    photo.pixels = photo.luma = photo.half_rgb = None
+    return Planes(luma, *chroma_planes(half_rgb)), view
 
 
 def _tile_encoder(settings: PanoramaSettings) -> Callable[[Planes], bytes]:

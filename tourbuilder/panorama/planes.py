@@ -37,10 +37,9 @@ class Planes:
     cr: np.ndarray
 
     @classmethod
-    def from_rgb(cls, rgb: np.ndarray, half_rgb: np.ndarray | None = None) -> "Planes":
-        """Planes of an RGB image; ``half_rgb``, the image area-averaged to chroma size, if already made."""
-        cb, cr = chroma_planes(half_size(rgb) if half_rgb is None else half_rgb)
-        return cls(luma=cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cb=cb, cr=cr)
+    def from_rgb(cls, rgb: np.ndarray) -> "Planes":
+        """Planes of an RGB image (chroma from its area-averaged half-size copy)."""
+        return cls(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), *chroma_planes(half_size(rgb)))
 
     def to_rgb(self) -> np.ndarray:
         """Back to RGB at luma size (for WebP tiles, which are not 4:2:0 planes)."""
