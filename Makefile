@@ -24,6 +24,7 @@ $(BIN)/tourbuilder: pyproject.toml hatch_build.py web/package.json web/package-l
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python -m pip install --quiet --no-deps "piper-tts>=1.8,<2"
+	$(BIN)/python -m compileall -q tourbuilder  # an editable install under PYTHONDONTWRITEBYTECODE gets none
 	touch $@
 
 setup: $(BIN)/tourbuilder

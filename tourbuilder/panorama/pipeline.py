@@ -1,9 +1,13 @@
 """One photo in, a tiled cube pyramid and its small pictures out (see README.md).
 
-Stages: read (ingest.py) -> JPEG's colour planes (planes.py) -> preview, placeholder and
-thumbnail -> the top level's faces by remap -> lower levels by area downscaling -> tiles encoded
-on two threads -> manifest. Everything is written into a staging folder and moved into place at
+Stages: read (ingest.py) -> JPEG's colour planes (planes.py) -> the top level's faces by remap
+-> lower levels by area downscaling -> tiles -> preview, placeholder and thumbnail -> manifest.
+Everything is written into a staging folder, fsynced as it is written, and moved into place at
 the end.
+
+Two workers do it all, as soon as what each piece needs is there: a face remaps its luma
+while the chroma planes are still being made, and the small pictures come last, filling the
+gap while the last face finishes.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import json
 import shutil
 import tempfile
 from contextlib import contextmanager
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -24,7 +28,7 @@ import numpy as np
 import simplejpeg
 
 from .geometry import FACES, level_sizes, perspective_view, top_face_size
-from ..files import atomic_write_bytes, replace_folder, sha256_file
+from ..files import FsyncBehind, atomic_write_bytes, replace_folder, sha256_file
 from .ingest import PanoramaError, Photo, read_photo
 from .planes import PlaneMaps, Planes, chroma_planes, half_size
 
@@ -83,7 +87,7 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
     report = progress or (lambda fraction, stage: None)
     out = Path(out).absolute()
     report(0.0, "reading")
-    with _small_pages(), ThreadPoolExecutor(max_workers=2) as pool:
+    with _small_pages(), ThreadPoolExecutor(max_workers=2) as pool, FsyncBehind() as fsync:
         maps: list[PlaneMaps] = []
 
         def start_maps(width: int, height: int) -> None:
@@ -96,9 +100,9 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
         out.parent.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.staging-"))
         try:
-            manifest = _render(photo, maps[0], digest, settings, stage, report, pool)
-            files = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
-            replace_folder(stage, out)
+            manifest, files = _render(photo, maps[0], digest, settings, stage, report, pool, fsync)
+            fsync.wait()
+            replace_folder(stage, out, files_synced=True)
         finally:
             if stage.exists():
                 shutil.rmtree(stage, ignore_errors=True)
@@ -155,7 +159,8 @@ class PanoramaCache:
 # --- stages ----------------------------------------------------------------------------------
 
 def _render(photo: Photo, maps: PlaneMaps, sha256: str, settings: PanoramaSettings, stage: Path,
-            report: Progress, pool: ThreadPoolExecutor) -> dict:
+            report: Progress, pool: ThreadPoolExecutor, fsync: FsyncBehind) -> tuple[dict, list[str]]:
+    """Write every output into ``stage``; returns the manifest and the files written (sorted)."""
     width = photo.width
     tile = settings.tile_size
     sizes = level_sizes(top_face_size(width, tile), tile)
@@ -164,37 +169,47 @@ def _render(photo: Photo, maps: PlaneMaps, sha256: str, settings: PanoramaSettin
     for level in range(len(sizes)):
         for face in FACES:
             (stage / "tiles" / str(level) / face).mkdir(parents=True)
+    written: list[str] = []  # list.append is atomic: both workers add to it
+
+    def write(name: str, data: bytes) -> None:
+        path = stage / name
+        path.write_bytes(data)
+        fsync.add(path)
+        written.append(name)
 
     def face_job(face: str) -> None:
         """Remap, downscale and encode one face: a whole unit of work for one core."""
-        image = maps.face(source, face)
+        face_luma = maps.luma.remap(luma, face)
+        cb, cr, _view = chroma.result()  # made by the other worker meanwhile
+        image = Planes(face_luma, maps.chroma.remap(cb, face), maps.chroma.remap(cr, face))
         for level in range(len(sizes) - 1, -1, -1):
             if image.luma.shape[0] != sizes[level]:
                 image = image.resized(sizes[level])
-            folder = stage / "tiles" / str(level) / face
             for row in range(levels[level]["tiles"]):
                 for col in range(levels[level]["tiles"]):
                     block = image.block(row * tile, col * tile, tile)
-                    (folder / f"{row}_{col}.{settings.tile_format}").write_bytes(encode(block))
+                    write(f"tiles/{level}/{face}/{row}_{col}.{settings.tile_format}", encode(block))
 
     def small_job() -> str:
         """Preview, placeholder and thumbnail; returns the placeholder's data URI."""
+        view = chroma.result()[2]
         preview = cv2.resize(view, PREVIEW_SIZE, interpolation=cv2.INTER_AREA)
-        (stage / "preview.jpg").write_bytes(_encode_preview(preview, photo.gps if settings.keep_location else None))
-        (stage / "thumbnail.jpg").write_bytes(simplejpeg.encode_jpeg(
+        write("preview.jpg", _encode_preview(preview, photo.gps if settings.keep_location else None))
+        write("thumbnail.jpg", simplejpeg.encode_jpeg(
             perspective_view(view, *settings.thumbnail_view, *THUMBNAIL_SIZE), quality=80, colorspace="RGB"))
         placeholder = cv2.resize(preview, PLACEHOLDER_SIZE, interpolation=cv2.INTER_AREA)
         return "data:image/jpeg;base64," + base64.b64encode(
             simplejpeg.encode_jpeg(placeholder, quality=40, colorspace="RGB", colorsubsampling="420")).decode()
 
-    # Two workers, each doing whole faces, and OpenCV itself on one thread: both cores stay
-    # busy with no oversubscription (OpenCV and libjpeg-turbo release the GIL).
+    # Two workers and OpenCV itself on one thread: both cores stay busy with no
+    # oversubscription (OpenCV and libjpeg-turbo release the GIL). The chroma job is queued
+    # first, so whatever waits for it is never waiting for a job still in the queue.
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
     try:
-        source, view = _planes_and_view(photo, pool)
-        small = pool.submit(small_job)
+        luma, chroma = _start_planes(photo, pool)
         jobs = [pool.submit(face_job, face) for face in FACES]
+        small = pool.submit(small_job)
         for number, job in enumerate(jobs, start=1):
             job.result()
             report(0.1 + 0.85 * number / len(jobs), f"face {FACES[number - 1]}")
@@ -221,8 +236,8 @@ def _render(photo: Photo, maps: PlaneMaps, sha256: str, settings: PanoramaSettin
         "levels": levels,
         "tile_path": f"tiles/{{level}}/{{face}}/{{row}}_{{col}}.{settings.tile_format}",
     }
-    (stage / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return manifest
+    write("manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
+    return manifest, sorted(written)
 
 
 def _redraw_thumbnail(folder: Path, manifest: dict, view: tuple[float, float, float]) -> dict:
@@ -235,27 +250,33 @@ def _redraw_thumbnail(folder: Path, manifest: dict, view: tuple[float, float, fl
     return manifest
 
 
-def _planes_and_view(photo: Photo, pool: ThreadPoolExecutor) -> tuple[Planes, np.ndarray]:
-    """The photo's planes, and an RGB copy at most 2048 wide for the small pictures.
+def _start_planes(photo: Photo, pool: ThreadPoolExecutor) -> tuple[np.ndarray, Future]:
+    """The photo's luma plane now, and (Cb, Cr, view) to come from the pool: its chroma planes
+    and an RGB copy at most 2048 wide for the small pictures.
 
-    A JPEG read as planes (ingest.py) comes with its luma and half-size copy; otherwise they are
-    made from the RGB photo on the two cores. The photo's arrays are let go of afterwards: from
+    A JPEG read as planes (ingest.py) comes with its luma and half-size copy; otherwise the luma
+    is made here while the pool halves the RGB photo. The photo's arrays are let go of: from
     here on the planes hold all there is (and half the memory).
     """
-    rgb, width = photo.pixels, photo.width
+    rgb = photo.pixels
     if rgb is None:
         luma, half_rgb = photo.luma, photo.half_rgb
+        chroma = pool.submit(_chroma_and_view, half_rgb, None)
     else:
-        half = pool.submit(half_size, rgb)
+        chroma = pool.submit(lambda: _chroma_and_view(half_size(rgb), rgb))
         luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        half_rgb = half.result()
-    if width <= 2048:
-        view = rgb
+    photo.pixels = photo.luma = photo.half_rgb = None
+    return luma, chroma
+
+
+def _chroma_and_view(half_rgb: np.ndarray, rgb: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Cb, Cr, view) from the half-size copy, or from the whole ``rgb`` photo when it is given."""
+    if rgb is not None and rgb.shape[1] <= 2048:
+        view = rgb  # a small photo is its own view
     else:  # a photo read as planes is at least 4096 wide, so its half-size copy is wide enough
         view = cv2.resize(half_rgb if half_rgb.shape[1] >= 2048 else rgb, (2048, 1024),
                           interpolation=cv2.INTER_AREA)
-    photo.pixels = photo.luma = photo.half_rgb = None
-    return Planes(luma, *chroma_planes(half_rgb)), view
+    return (*chroma_planes(half_rgb), view)
 
 
 def _tile_encoder(settings: PanoramaSettings) -> Callable[[Planes], bytes]:
