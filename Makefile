@@ -19,7 +19,7 @@ DATA   ?= instance
 # piper-tts is installed without its dependencies (onnxruntime...) only for its espeak-ng data
 # folder (the Mongolian voice: lang/xgn/mn, mn_dict), read by Debian's espeak-ng in its own
 # process; piper itself is never imported (GPL). See tourbuilder/narration/README.md.
-$(BIN)/tourbuilder: pyproject.toml hatch_build.py web/package.json web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
+$(BIN)/tourbuilder: pyproject.toml hatch_build.py tourbuilder/panorama/_sample.c web/package.json web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"

@@ -1,4 +1,5 @@
-"""Build hook: the wheel ships the built front-end files, never web/ sources or node_modules.
+"""Build hook: the wheel ships the built front-end files, never web/ sources or node_modules,
+and the panorama pipeline's compiled side-face sampler (tourbuilder/panorama/_sample.c).
 
 `npm ci` installs exactly the lock file's packages from the npm registry, then
 `npm run build` (web/build.mjs) writes tourbuilder/static/build/. The app's message
@@ -25,6 +26,9 @@ class WebBuildHook(BuildHookInterface):
             return
         root = Path(self.root)
         _compile_catalogs(root)
+        if _build_sampler(root):
+            build_data["pure_python"] = False  # the wheel holds a compiled library for this platform
+            build_data["infer_tag"] = True
         web = root / "web"
         built = root / "tourbuilder" / "static" / "build" / "BUILT"
         if os.environ.get("TOURBUILDER_SKIP_WEB_BUILD") == "1" and built.exists():
@@ -37,6 +41,24 @@ class WebBuildHook(BuildHookInterface):
         subprocess.run([npm, "run", "build", "--silent"], cwd=web, check=True)
         if not built.exists():
             raise RuntimeError("the front-end build did not write tourbuilder/static/build/")
+
+
+def _build_sampler(root: Path) -> bool:
+    """Compile the panorama pipeline's side-face sampler (tourbuilder/panorama/native.py, loaded
+    by path: it needs only the standard library). Without a C compiler the package still works
+    (OpenCV samples those faces, about twice as slowly), so this warns instead of failing."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("_tourbuilder_native", root / "tourbuilder" / "panorama" / "native.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    problem = module.build_library(root / "tourbuilder" / "panorama")
+    if problem:
+        print(f"tourbuilder: the panorama side-face sampler was not built ({problem}); "
+              "OpenCV will sample those faces instead", file=sys.stderr)
+        return False
+    return True
 
 
 def _compile_catalogs(root: Path) -> None:

@@ -41,6 +41,9 @@ def test_the_wheel_ships_built_files_and_the_demo_but_no_sources(wheel):
         assert required in names, required
     assert not any(n.startswith(("web/", "tourbuilder/web/")) or "node_modules" in n for n in names)
     assert not any(n.endswith((".mjs", ".ts")) or "/src/player/" in n for n in names)
+    assert "tourbuilder/panorama/_sample.so" in names  # the compiled side-face sampler, built for this platform
+    assert "tourbuilder/panorama/_sample.c" not in names
+    assert not wheel.name.endswith("-none-any.whl")
 
 
 def test_an_installed_wheel_loads_the_demo_and_exports_it(wheel, tmp_path):
@@ -57,6 +60,10 @@ def test_an_installed_wheel_loads_the_demo_and_exports_it(wheel, tmp_path):
     where = subprocess.run([sys.executable, "-P", "-c", "import tourbuilder; print(tourbuilder.__file__)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(target))
+    sampler = subprocess.run([sys.executable, "-P", "-c", "from tourbuilder.panorama.native import side_face_sampler; "
+                              "print(side_face_sampler() is not None)"], cwd=elsewhere, env=env,
+                             capture_output=True, text=True, check=True).stdout
+    assert sampler.strip() == "True"  # the installed copy loads its own compiled sampler
     demo = run("demo", "--width", "1024")
     assert (demo.returncode, demo.stdout.strip()) == (0, "mercury-free-processing"), demo.stderr
     exported = run("export", "mercury-free-processing", "--format", "scorm2004", "--out", "pkg.zip")

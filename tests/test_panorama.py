@@ -119,24 +119,50 @@ def test_known_directions_land_on_the_right_face_and_pixel(tmp_path):
         assert np.abs(seen - colour).max() < 60, f"mark at yaw {yaw}, pitch {pitch} not at {face} ({x:.0f}, {y:.0f})"
 
 
-@pytest.mark.parametrize("width", [2048, 2050])  # a quarter turn in whole columns, and not
-def test_the_remap_tables_give_the_exact_geometry_on_every_face(width):
+@pytest.mark.parametrize("width, size, native", [
+    (2048, 512, True),  # a quarter turn in whole columns: side faces from the compiled sampler
+    (2048, 509, True),  # an odd face: the sampler's mirrored middle row and its scalar tail
+    (2048, 512, False),  # the same faces from OpenCV (what runs where no C compiler was found)
+    (2050, 512, None),  # a quarter turn that is not whole columns: OpenCV with shifted tables
+])
+def test_the_remap_tables_give_the_exact_geometry_on_every_face(width, size, native):
     """The side faces' shared table over source windows, and the bottom face drawn from the
     top face's table over the flipped bottom rows, sample where README.md's formulas say."""
     import cv2
 
     from tourbuilder.panorama.geometry import FaceMaps, equirect_coords
 
-    height, size = width // 2, 512
+    height = width // 2
     source = cv2.cvtColor(smooth_equirect(width), cv2.COLOR_RGB2GRAY)
     source = source ^ (np.arange(width, dtype=np.uint8)[None, :] & 7)  # fine detail: a shift shows
-    maps = FaceMaps(width, height, size)
+    maps = FaceMaps(width, height, size, native=native)
+    assert maps.native == bool(native)
     for face in FACES:
         exact_x, exact_y = equirect_coords(face_directions(face, size), width, height)
         exact = cv2.remap(source, exact_x.astype(np.float32), np.clip(exact_y, 1, height - 2).astype(np.float32),
                           interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_WRAP)
         difference = np.abs(maps.remap(source, face).astype(int) - exact)
         assert difference.max() <= 1 and (difference > 0).mean() < 0.01, face
+
+
+def test_the_compiled_sampler_is_built_and_agrees_with_opencv():
+    """make setup builds tourbuilder/panorama/_sample.c (hatch_build.py); the pipeline uses it for
+    the side faces, and it gives OpenCV's cubic faces to one grey level on a photo-like plane."""
+    import cv2
+
+    from tourbuilder.panorama.geometry import FaceMaps
+    from tourbuilder.panorama.native import library_path, side_face_sampler
+
+    assert side_face_sampler() is not None, f"{library_path()} is missing or does not load: run make setup"
+    width, size = 4096, 1280
+    rng = np.random.default_rng(7)
+    source = cv2.cvtColor(smooth_equirect(width, seed=11), cv2.COLOR_RGB2GRAY)
+    source = cv2.add(source, rng.integers(0, 40, source.shape, dtype=np.uint8))  # grain: every tap matters
+    native, opencv = FaceMaps(width, width // 2, size), FaceMaps(width, width // 2, size, native=False)
+    assert native.native and not opencv.native
+    for face in "frbl":
+        difference = np.abs(native.remap(source, face).astype(int) - opencv.remap(source, face))
+        assert difference.max() <= 1 and (difference > 0).mean() < 0.05, face
 
 
 def test_a_large_jpeg_read_as_planes_gives_the_faces_of_a_full_decode(tmp_path):

@@ -2,7 +2,7 @@
 
 The four side faces share one table shifted by a quarter turn, and the bottom face is the top
 face mirrored, so only two tables are computed per (source size, face size), each from one
-quadrant.
+quadrant. Side faces in luma are sampled by the compiled sampler (native.py) when it is built.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from concurrent.futures import Executor, Future
 
 import cv2
 import numpy as np
+
+from .native import keys_weights, side_face_sampler
 
 FACES = ("f", "r", "b", "l", "u", "d")
 SIDE_TURNS = {"f": 0, "r": 1, "b": 2, "l": 3}
@@ -76,23 +78,44 @@ class _Quadrant:
         self.bottom_row = f32(height - 1.0)
 
 
-def _side_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The front face's tables (source x and y of every face pixel), in float32.
+def _side_columns(width: int, size: int) -> np.ndarray:
+    """Source x of each column of the front face (size,), float64: yaw = atan(a) depends on the
+    column only."""
+    coords = (2 * (np.arange(size, dtype=np.float64) + 0.5) / size) - 1
+    return 0.5 * width - 0.5 + np.arctan(coords) * (width / (2 * np.pi))
 
-    Direction (a, -b, 1): yaw = atan(a) depends on the column only, pitch = atan2(-b, sqrt(a^2 + 1)).
-    Same formulas as equirect_coords(face_directions(...)).
-    """
-    q = _Quadrant(width, height, size)
-    coords = q.coords
-    full_coords = np.concatenate([coords, -coords[size - len(coords) - 1::-1]])
-    front_x = np.empty((size, size), np.float32)
-    front_x[:] = (0.5 * width - 0.5 + np.arctan(full_coords) * (width / (2 * np.pi))).astype(np.float32)[None, :]
-    # pitch is even in a and odd in b: y mirrors to (height - 1) - y across the middle row
+
+def _side_rows_quadrant(q: "_Quadrant") -> np.ndarray:
+    """Source y of the front face's top-left quadrant, float32: pitch = atan2(-b, sqrt(a^2 + 1))."""
     front_y_q = np.arctan2(q.b, np.sqrt(q.a * q.a + np.float32(1)))
     front_y_q *= q.y_scale
     front_y_q += q.y_centre
+    return front_y_q
+
+
+def _side_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The front face's tables (source x and y of every face pixel), in float32.
+
+    Direction (a, -b, 1). Same formulas as equirect_coords(face_directions(...)).
+    """
+    q = _Quadrant(width, height, size)
+    front_x = np.empty((size, size), np.float32)
+    front_x[:] = _side_columns(width, size).astype(np.float32)[None, :]
+    # pitch is even in a and odd in b: y mirrors to (height - 1) - y across the middle row
     flip = (lambda values, out: np.subtract(q.bottom_row, values, out=out))
-    return front_x, _mirrored(front_y_q, size, _copy, flip, flip)
+    return front_x, _mirrored(_side_rows_quadrant(q), size, _copy, flip, flip)
+
+
+def _side_rows_top(width: int, height: int, size: int) -> np.ndarray:
+    """Source y of the front face's top half (ceil(size / 2), size), float32: the compiled
+    sampler mirrors it for the bottom half."""
+    q = _Quadrant(width, height, size)
+    quadrant = _side_rows_quadrant(q)
+    half = quadrant.shape[0]
+    top = np.empty((half, size), np.float32)
+    top[:, :half] = quadrant
+    top[:, size - half:] = quadrant[:, ::-1]  # pitch is even in a
+    return top
 
 
 def _top_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -148,22 +171,49 @@ class FaceMaps:
     MARGIN = 3
 
     def __init__(self, width: int, height: int, size: int, interpolation: int = cv2.INTER_CUBIC,
-                 executor: Executor | None = None):
+                 executor: Executor | None = None, native: bool | None = None):
+        """``native``: sample the side faces with the compiled sampler (native.py). None: when it
+        is built and the faces are cubic; True: insist (ValueError if it cannot be)."""
         self.width, self.height, self.size = width, height, size
         self.interpolation = interpolation
+        sampler = side_face_sampler() if native is not False else None
+        usable = sampler is not None and interpolation == cv2.INTER_CUBIC and width % 4 == 0
+        if native and not usable:
+            raise ValueError("the compiled side-face sampler is not built, or cannot sample these faces "
+                             "(cubic faces of a source whose width is a multiple of 4)")
+        self._sampler = sampler if usable else None
         build = executor.submit if executor is not None else (lambda function: _done(function()))
-        self._side = build(self._build_side)
+        self._side = build(self._build_side_native if self._sampler else self._build_side)
         self._top = build(self._build_top)
+
+    @property
+    def native(self) -> bool:
+        """Whether the side faces come from the compiled sampler."""
+        return self._sampler is not None
+
+    def _window(self, columns: np.ndarray) -> tuple[int, int]:
+        """(left, span) of the source columns a side face reads, margin included."""
+        left = int(np.floor(float(columns.min()))) - self.MARGIN
+        return left, int(np.ceil(float(columns.max()))) + self.MARGIN + 1 - left
 
     def _build_side(self) -> tuple[np.ndarray, np.ndarray, tuple[int, int] | None]:
         front_x, front_y = _side_maps(self.width, self.height, self.size)
         window = None
         if self.width % 4 == 0:  # a quarter turn is a whole number of columns
-            left = int(np.floor(float(front_x[0].min()))) - self.MARGIN
-            span = int(np.ceil(float(front_x[0].max()))) + self.MARGIN + 1 - left
-            front_x -= np.float32(left)
-            window = (left, span)
+            window = self._window(front_x[0])
+            front_x -= np.float32(window[0])
         return front_x, front_y, window
+
+    def _build_side_native(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
+        """The compiled sampler's tables: each column's first tap and 4 weights, and the top
+        half of the rows table (a quarter of what cv2.remap needs for x and y)."""
+        columns = _side_columns(self.width, self.size)
+        window = self._window(columns)
+        x = columns - window[0]
+        first = np.floor(x)
+        col0 = np.ascontiguousarray((first - 1).astype(np.int32))
+        wx = np.ascontiguousarray(keys_weights(x - first).astype(np.float32))
+        return col0, wx, _side_rows_top(self.width, self.height, self.size), window
 
     def _build_top(self) -> tuple[np.ndarray, np.ndarray, int]:
         up_x, up_y = _top_maps(self.width, self.height, self.size)
@@ -179,18 +229,22 @@ class FaceMaps:
             cap = cv2.flip(source[self.height - cap_rows:], 0)  # row y holds the source's row H-1-y
             return cv2.flip(self._sample(cap, up_x, up_y), 0)
         turn = SIDE_TURNS[face]
+        if self._sampler is not None:
+            col0, wx, y_top, (left, span) = self._side.result()
+            return self._sampler(self._side_window(source, left, span, turn), col0, wx, y_top, self.height - 1.0)
         front_x, front_y, window = self._side.result()
         if window is None:
             map_x = front_x + np.float32(turn * self.width / 4.0)
             map_x[map_x >= self.width - 0.5] -= self.width
             return self._sample(source, map_x, front_y)
-        left, span = window
+        return self._sample(self._side_window(source, *window, turn), front_x, front_y)
+
+    def _side_window(self, source: np.ndarray, left: int, span: int, turn: int) -> np.ndarray:
+        """The source columns a side face reads: a view, or a joined copy across the 360° seam."""
         start = (left + turn * self.width // 4) % self.width
         if start + span <= self.width:
-            window = source[:, start:start + span]
-        else:
-            window = np.concatenate((source[:, start:], source[:, :start + span - self.width]), axis=1)
-        return self._sample(window, front_x, front_y)
+            return source[:, start:start + span]
+        return np.concatenate((source[:, start:], source[:, :start + span - self.width]), axis=1)
 
     def _sample(self, source: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:
         # BORDER_WRAP joins the 360° seam for the top and bottom faces; elsewhere it is never reached.

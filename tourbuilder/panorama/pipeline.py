@@ -36,8 +36,9 @@ from .planes import PlaneMaps, Planes, chroma_planes, half_size
 FORMAT_VERSION = 1
 #: Which pipeline made the pixels. Part of the cache key: bump it whenever the same photo and
 #: settings would give different bytes, or caches made before (e.g. the shared one folder exports
-#: use) would mix old tiles with new ones. 2: tiles made from JPEG's planes.
-PIPELINE_VERSION = 2
+#: use) would mix old tiles with new ones. 2: tiles made from JPEG's planes. 3: side faces from
+#: the compiled sampler (native.py), which differs from OpenCV's by up to one grey level.
+PIPELINE_VERSION = 3
 PREVIEW_SIZE = (1024, 512)
 PREVIEW_BUDGET = 120 * 1024
 PLACEHOLDER_SIZE = (32, 16)

@@ -1,0 +1,179 @@
+/* Cubic sampling of a cube side face from an equirectangular plane, in two 1-D passes.
+ *
+ * Why: on a side face (f, r, b, l) the source column depends on the face column only
+ * (yaw = atan(a)); the source row depends on both. Keys cubic convolution is separable, so
+ * the 4x4 taps of each face pixel are the same as resampling the source rows at each face
+ * column first (pass 1), then each of those columns at the face pixel's row (pass 2): 8 taps
+ * instead of 16, and pass 1 is shared by every pixel of a column. With AVX2 gathers this is
+ * about twice as fast as OpenCV's cv2.remap(INTER_CUBIC), which the caller uses when this
+ * library is missing (geometry.py, README.md). Same kernel as OpenCV's (a = -0.75), exact
+ * fractions instead of OpenCV's 1/32 steps: the two agree to one grey level.
+ *
+ * Built by hatch_build.py with the system's C compiler and loaded with ctypes: plain C, no
+ * Python headers. Work is done in strips of STRIP face columns so that pass 1's output stays
+ * in the cache.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+
+#define STRIP 32
+#define A (-0.75f)
+
+/* The interface version: native.py refuses a library that does not say the number it expects. */
+int tourbuilder_sample_abi(void) { return 1; }
+
+static inline void keys_weights(float f, float w[4]) {
+    float t1 = f + 1.0f, u = 1.0f - f;
+    w[0] = ((A * t1 - 5.0f * A) * t1 + 8.0f * A) * t1 - 4.0f * A;
+    w[1] = ((A + 2.0f) * f - (A + 3.0f)) * f * f + 1.0f;
+    w[2] = ((A + 2.0f) * u - (A + 3.0f)) * u * u + 1.0f;
+    w[3] = 1.0f - w[0] - w[1] - w[2];
+}
+
+static inline uint8_t to_u8(float v) {
+    v = v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v);
+    return (uint8_t)(int)(v + 0.5f);
+}
+
+/* Pass 1, one source row: t[jj] = sum_k w_k[jj] * row[cidx[jj] + k]. */
+static void rows_scalar(const uint8_t *row, const int32_t *cidx, const float *const w[4], float *t, int n) {
+    for (int jj = 0; jj < n; jj++) {
+        const uint8_t *s = row + cidx[jj];
+        t[jj] = w[0][jj] * s[0] + w[1][jj] * s[1] + w[2][jj] * s[2] + w[3][jj] * s[3];
+    }
+}
+
+/* Pass 2, one face row: out[jj] = sum_k wy_k * T[iy + k][jj], y = base + sign * yq[jj]. */
+static void columns_scalar(const float *T, const float *yq, float base, float sign, int rmin, int rows,
+                           uint8_t *out, int n) {
+    for (int jj = 0; jj < n; jj++) {
+        float y = base + sign * yq[jj], fl = floorf(y), w[4];
+        int iy = (int)fl - 1 - rmin;
+        iy = iy < 0 ? 0 : (iy > rows - 4 ? rows - 4 : iy);
+        keys_weights(y - fl, w);
+        const float *t = T + (size_t)iy * STRIP + jj;
+        out[jj] = to_u8(w[0] * t[0] + w[1] * t[STRIP] + w[2] * t[2 * STRIP] + w[3] * t[3 * STRIP]);
+    }
+}
+
+#ifdef HAVE_X86
+__attribute__((target("avx2,fma")))
+static void rows_avx2(const uint8_t *row, const int32_t *cidx, const float *const w[4], float *t, int n) {
+    const __m256i low_byte = _mm256_set1_epi32(0xff);
+    int jj = 0;
+    for (; jj + 8 <= n; jj += 8) {
+        /* one 32-bit gather brings the 4 taps of each of 8 columns */
+        __m256i taps = _mm256_i32gather_epi32((const int *)row, _mm256_loadu_si256((const __m256i *)(cidx + jj)), 1);
+        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(w[0] + jj), _mm256_cvtepi32_ps(_mm256_and_si256(taps, low_byte)));
+        v = _mm256_fmadd_ps(_mm256_loadu_ps(w[1] + jj),
+                            _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 8), low_byte)), v);
+        v = _mm256_fmadd_ps(_mm256_loadu_ps(w[2] + jj),
+                            _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 16), low_byte)), v);
+        v = _mm256_fmadd_ps(_mm256_loadu_ps(w[3] + jj), _mm256_cvtepi32_ps(_mm256_srli_epi32(taps, 24)), v);
+        _mm256_storeu_ps(t + jj, v);
+    }
+    const float *const rest[4] = {w[0] + jj, w[1] + jj, w[2] + jj, w[3] + jj};
+    rows_scalar(row, cidx + jj, rest, t + jj, n - jj);
+}
+
+__attribute__((target("avx2,fma")))
+static void columns_avx2(const float *T, const float *yq, float base, float sign, int rmin, int rows,
+                         uint8_t *out, int n) {
+    const __m256 vbase = _mm256_set1_ps(base), vsign = _mm256_set1_ps(sign), one = _mm256_set1_ps(1.0f);
+    const __m256 a = _mm256_set1_ps(A), a5 = _mm256_set1_ps(5.0f * A), a8 = _mm256_set1_ps(8.0f * A);
+    const __m256 a4 = _mm256_set1_ps(4.0f * A), a2 = _mm256_set1_ps(A + 2.0f), a3 = _mm256_set1_ps(A + 3.0f);
+    const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps(255.0f), half = _mm256_set1_ps(0.5f);
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), strip = _mm256_set1_epi32(STRIP);
+    const __m256i first = _mm256_setzero_si256(), last = _mm256_set1_epi32(rows - 4);
+    const __m256i offset = _mm256_set1_epi32(1 + rmin);
+    int jj = 0;
+    for (; jj + 8 <= n; jj += 8) {
+        __m256 y = _mm256_fmadd_ps(vsign, _mm256_loadu_ps(yq + jj), vbase);
+        __m256 fl = _mm256_floor_ps(y), f = _mm256_sub_ps(y, fl);
+        __m256i iy = _mm256_sub_epi32(_mm256_cvttps_epi32(fl), offset);
+        iy = _mm256_min_epi32(_mm256_max_epi32(iy, first), last);
+        __m256i idx = _mm256_add_epi32(_mm256_mullo_epi32(iy, strip), _mm256_add_epi32(lanes, _mm256_set1_epi32(jj)));
+        __m256 t1 = _mm256_add_ps(f, one), u = _mm256_sub_ps(one, f);
+        __m256 w0 = _mm256_sub_ps(_mm256_mul_ps(_mm256_fmadd_ps(_mm256_fmsub_ps(a, t1, a5), t1, a8), t1), a4);
+        __m256 w1 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, f, a3), f), f, one);
+        __m256 w2 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, u, a3), u), u, one);
+        __m256 w3 = _mm256_sub_ps(_mm256_sub_ps(_mm256_sub_ps(one, w0), w1), w2);
+        __m256 v = _mm256_mul_ps(w0, _mm256_i32gather_ps(T, idx, 4));
+        v = _mm256_fmadd_ps(w1, _mm256_i32gather_ps(T + STRIP, idx, 4), v);
+        v = _mm256_fmadd_ps(w2, _mm256_i32gather_ps(T + 2 * STRIP, idx, 4), v);
+        v = _mm256_fmadd_ps(w3, _mm256_i32gather_ps(T + 3 * STRIP, idx, 4), v);
+        __m256i q = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_min_ps(_mm256_max_ps(v, zero), top), half));
+        __m128i q16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        _mm_storel_epi64((__m128i *)(out + jj), _mm_packus_epi16(q16, q16));
+    }
+    columns_scalar(T + jj, yq + jj, base, sign, rmin, rows, out + jj, n - jj);
+}
+#endif
+
+/* One side face of `size` x `size` from the plane `src` (src_rows rows, row stride src_stride).
+ *
+ * col0[j]: the first of face column j's 4 source columns (its 4 taps are col0[j] .. col0[j] + 3,
+ *          all inside each row of src: the caller passes a window of the source);
+ * wx[k * size + j]: the weight of tap k of face column j;
+ * y_top[i * size + j], i < ceil(size / 2): the source row of face pixel (i, j) in the top half;
+ *          the bottom half mirrors it: y(size - 1 - i, j) = bottom - y(i, j);
+ * dst: size x size bytes, row stride dst_stride.
+ * Returns 0, or -1 when memory ran out. */
+int tourbuilder_sample_side_face(const uint8_t *src, ptrdiff_t src_stride, int src_rows,
+                                 const int32_t *col0, const float *wx, const float *y_top, int size,
+                                 float bottom, uint8_t *dst, ptrdiff_t dst_stride) {
+    void (*rows_fn)(const uint8_t *, const int32_t *, const float *const[4], float *, int) = rows_scalar;
+    void (*columns_fn)(const float *, const float *, float, float, int, int, uint8_t *, int) = columns_scalar;
+#ifdef HAVE_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        rows_fn = rows_avx2;
+        columns_fn = columns_avx2;
+    }
+#endif
+    int top_rows = (size + 1) / 2;
+    float *T = NULL;
+    size_t capacity = 0;
+    int32_t cidx[STRIP];
+    for (int j0 = 0; j0 < size; j0 += STRIP) {
+        int n = size - j0 < STRIP ? size - j0 : STRIP;
+        int cmin = col0[j0];
+        for (int jj = 1; jj < n; jj++) cmin = col0[j0 + jj] < cmin ? col0[j0 + jj] : cmin;
+        for (int jj = 0; jj < n; jj++) cidx[jj] = col0[j0 + jj] - cmin;
+        /* the source rows this strip reaches: from its top row's least y to its bottom row's most */
+        float ymin = y_top[j0], ymax = bottom - y_top[j0];
+        for (int jj = 1; jj < n; jj++) {
+            float y = y_top[j0 + jj];
+            ymin = y < ymin ? y : ymin;
+            ymax = bottom - y > ymax ? bottom - y : ymax;
+        }
+        int rmin = (int)floorf(ymin) - 1, rmax = (int)floorf(ymax) + 2;
+        rmin = rmin < 0 ? 0 : rmin;
+        rmax = rmax > src_rows - 1 ? src_rows - 1 : rmax;
+        int rows = rmax - rmin + 1;
+        if ((size_t)rows > capacity) {
+            free(T);
+            T = malloc((size_t)rows * STRIP * sizeof(float));
+            if (T == NULL) return -1;
+            capacity = (size_t)rows;
+        }
+        const float *const w[4] = {wx + j0, wx + size + j0, wx + 2 * (size_t)size + j0, wx + 3 * (size_t)size + j0};
+        for (int r = rmin; r <= rmax; r++)
+            rows_fn(src + (ptrdiff_t)r * src_stride + cmin, cidx, w, T + (size_t)(r - rmin) * STRIP, n);
+        for (int i = 0; i < size; i++) {
+            int mirrored = i >= top_rows;
+            const float *yq = y_top + (size_t)(mirrored ? size - 1 - i : i) * size + j0;
+            columns_fn(T, yq, mirrored ? bottom : 0.0f, mirrored ? -1.0f : 1.0f, rmin, rows,
+                       dst + (ptrdiff_t)i * dst_stride + j0, n);
+        }
+    }
+    free(T);
+    return 0;
+}
