@@ -60,8 +60,8 @@ def test_an_installed_wheel_loads_the_demo_and_exports_it(wheel, tmp_path):
     where = subprocess.run([sys.executable, "-P", "-c", "import tourbuilder; print(tourbuilder.__file__)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True).stdout
     assert where.startswith(str(target))
-    sampler = subprocess.run([sys.executable, "-P", "-c", "from tourbuilder.panorama.native import side_face_sampler; "
-                              "print(side_face_sampler() is not None)"], cwd=elsewhere, env=env,
+    sampler = subprocess.run([sys.executable, "-P", "-c", "from tourbuilder.panorama.native import face_sampler; "
+                              "print(face_sampler() is not None)"], cwd=elsewhere, env=env,
                              capture_output=True, text=True, check=True).stdout
     assert sampler.strip() == "True"  # the installed copy loads its own compiled sampler
     demo = run("demo", "--width", "1024")

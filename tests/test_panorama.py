@@ -146,21 +146,21 @@ def test_the_remap_tables_give_the_exact_geometry_on_every_face(width, size, nat
 
 
 def test_the_compiled_sampler_is_built_and_agrees_with_opencv():
-    """make setup builds tourbuilder/panorama/_sample.c (hatch_build.py); the pipeline uses it for
-    the side faces, and it gives OpenCV's cubic faces to one grey level on a photo-like plane."""
+    """make setup builds tourbuilder/panorama/_sample.c (hatch_build.py); the pipeline samples the
+    luma faces with it, and it gives OpenCV's cubic faces to one grey level on a photo-like plane."""
     import cv2
 
     from tourbuilder.panorama.geometry import FaceMaps
-    from tourbuilder.panorama.native import library_path, side_face_sampler
+    from tourbuilder.panorama.native import library_path, face_sampler
 
-    assert side_face_sampler() is not None, f"{library_path()} is missing or does not load: run make setup"
+    assert face_sampler() is not None, f"{library_path()} is missing or does not load: run make setup"
     width, size = 4096, 1280
     rng = np.random.default_rng(7)
     source = cv2.cvtColor(smooth_equirect(width, seed=11), cv2.COLOR_RGB2GRAY)
     source = cv2.add(source, rng.integers(0, 40, source.shape, dtype=np.uint8))  # grain: every tap matters
     native, opencv = FaceMaps(width, width // 2, size), FaceMaps(width, width // 2, size, native=False)
     assert native.native and not opencv.native
-    for face in "frbl":
+    for face in FACES:
         difference = np.abs(native.remap(source, face).astype(int) - opencv.remap(source, face))
         assert difference.max() <= 1 and (difference > 0).mean() < 0.05, face
 

@@ -2,7 +2,8 @@
 
 The four side faces share one table shifted by a quarter turn, and the bottom face is the top
 face mirrored, so only two tables are computed per (source size, face size), each from one
-quadrant. Side faces in luma are sampled by the compiled sampler (native.py) when it is built.
+quadrant. Cubic faces (the luma's) are sampled by the compiled sampler (native.py) when it is
+built, from the top halves of those tables; OpenCV's cv2.remap samples the rest.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from concurrent.futures import Executor, Future
 import cv2
 import numpy as np
 
-from .native import keys_weights, side_face_sampler
+from .native import CAP_PAD, face_sampler, keys_weights
 
 FACES = ("f", "r", "b", "l", "u", "d")
 SIDE_TURNS = {"f": 0, "r": 1, "b": 2, "l": 3}
@@ -118,6 +119,34 @@ def _side_rows_top(width: int, height: int, size: int) -> np.ndarray:
     return top
 
 
+def _top_quadrants(q: "_Quadrant") -> tuple[np.ndarray, np.ndarray]:
+    """The up face's source x and y in its top-left quadrant, float32 (y not yet kept off the poles).
+
+    Direction (a, 1, b): yaw = atan2(a, b), pitch = atan2(1, hypot(a, b)).
+    """
+    up_x_q = np.arctan2(q.a, q.b)
+    up_x_q *= q.x_scale
+    up_x_q += q.x_centre
+    up_y_q = np.arctan2(np.float32(1), np.sqrt(q.a * q.a + q.b * q.b))
+    up_y_q *= -q.y_scale
+    up_y_q += q.y_centre
+    return up_x_q, up_y_q
+
+
+def _top_halves(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The up face's source x and y in its top half (ceil(size / 2), size), float32: the compiled
+    sampler mirrors them for the bottom half."""
+    q = _Quadrant(width, height, size)
+    up_x_q, up_y_q = _top_quadrants(q)
+    half = up_x_q.shape[0]
+    up_x, up_y = np.empty((half, size), np.float32), np.empty((half, size), np.float32)
+    up_x[:, :half], up_y[:, :half] = up_x_q, up_y_q
+    np.subtract(np.float32(2) * q.x_centre, up_x_q[:, ::-1], out=up_x[:, size - half:])  # -yaw
+    up_y[:, size - half:] = up_y_q[:, ::-1]
+    np.clip(up_y, 1.0, height - 2.0, out=up_y)  # see _top_maps
+    return up_x, up_y
+
+
 def _top_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The up face's tables, in float32.
 
@@ -127,18 +156,13 @@ def _top_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarra
     f32 = np.float32
     # yaw in the quadrant, then atan2(-a, b) = -yaw, atan2(a, -b) = -pi - yaw, atan2(-a, -b) = pi + yaw;
     # as x: x_centre + yaw * x_scale, so the mirrored x follow from the quadrant's x directly
-    up_x_q = np.arctan2(q.a, q.b)
-    up_x_q *= q.x_scale
-    up_x_q += q.x_centre
+    up_x_q, up_y_q = _top_quadrants(q)
     turn = f32(np.pi) * q.x_scale  # half a turn in x
     twice_centre = f32(2) * q.x_centre
     up_x = _mirrored(up_x_q, size,
                      lambda values, out: np.subtract(twice_centre, values, out=out),  # -yaw
                      lambda values, out: np.subtract(twice_centre - turn, values, out=out),  # -pi - yaw
                      lambda values, out: np.add(values, turn, out=out))  # pi + yaw
-    up_y_q = np.arctan2(f32(1), np.sqrt(q.a * q.a + q.b * q.b))
-    up_y_q *= -q.y_scale
-    up_y_q += q.y_centre
     up_y = _mirrored(up_y_q, size, _copy, _copy, _copy)
     # Keep a 1.5-row margin from the poles: cubic sampling there needs no rows beyond the image.
     np.clip(up_y, 1.0, height - 2.0, out=up_y)
@@ -172,23 +196,23 @@ class FaceMaps:
 
     def __init__(self, width: int, height: int, size: int, interpolation: int = cv2.INTER_CUBIC,
                  executor: Executor | None = None, native: bool | None = None):
-        """``native``: sample the side faces with the compiled sampler (native.py). None: when it
-        is built and the faces are cubic; True: insist (ValueError if it cannot be)."""
+        """``native``: sample with the compiled sampler (native.py). None: when it is built and
+        the faces are cubic; True: insist (ValueError if it cannot be)."""
         self.width, self.height, self.size = width, height, size
         self.interpolation = interpolation
-        sampler = side_face_sampler() if native is not False else None
+        sampler = face_sampler() if native is not False else None
         usable = sampler is not None and interpolation == cv2.INTER_CUBIC and width % 4 == 0
         if native and not usable:
-            raise ValueError("the compiled side-face sampler is not built, or cannot sample these faces "
+            raise ValueError("the compiled face sampler is not built, or cannot sample these faces "
                              "(cubic faces of a source whose width is a multiple of 4)")
         self._sampler = sampler if usable else None
         build = executor.submit if executor is not None else (lambda function: _done(function()))
         self._side = build(self._build_side_native if self._sampler else self._build_side)
-        self._top = build(self._build_top)
+        self._top = build(self._build_top_native if self._sampler else self._build_top)
 
     @property
     def native(self) -> bool:
-        """Whether the side faces come from the compiled sampler."""
+        """Whether the faces come from the compiled sampler."""
         return self._sampler is not None
 
     def _window(self, columns: np.ndarray) -> tuple[int, int]:
@@ -217,11 +241,26 @@ class FaceMaps:
 
     def _build_top(self) -> tuple[np.ndarray, np.ndarray, int]:
         up_x, up_y = _top_maps(self.width, self.height, self.size)
-        cap_rows = min(self.height, int(np.ceil(float(up_y.max()))) + self.MARGIN + 1)
-        return up_x, up_y, cap_rows
+        return up_x, up_y, self._cap_rows(up_y)
+
+    def _build_top_native(self) -> tuple[np.ndarray, np.ndarray, int]:
+        up_x, up_y = _top_halves(self.width, self.height, self.size)
+        return up_x, up_y, self._cap_rows(up_y)
+
+    def _cap_rows(self, up_y: np.ndarray) -> int:
+        """Rows of the source's top (or bottom) that the up (or down) face reads."""
+        return min(self.height, int(np.ceil(float(up_y.max()))) + self.MARGIN + 1)
 
     def remap(self, source: np.ndarray, face: str) -> np.ndarray:
         """One face of ``source`` (an equirectangular image of this size, any channel count)."""
+        if face in ("u", "d") and self._sampler is not None:
+            up_x, up_y, cap_rows = self._top.result()
+            rows = source[:cap_rows] if face == "u" else source[self.height - cap_rows:]
+            cap = cv2.copyMakeBorder(rows, 0, 0, CAP_PAD, CAP_PAD, cv2.BORDER_WRAP)
+            # the down face is the up face of the bottom rows taken bottom up, written bottom up;
+            # x mirrors across the face's middle row to 2 * x_centre + half a turn
+            return self._sampler.cap_face(cap if face == "u" else cap[::-1], up_x, up_y,
+                                          (self.width - 1.0) + self.width / 2, face == "d")
         if face in ("u", "d"):
             up_x, up_y, cap_rows = self._top.result()
             if face == "u":
@@ -231,7 +270,8 @@ class FaceMaps:
         turn = SIDE_TURNS[face]
         if self._sampler is not None:
             col0, wx, y_top, (left, span) = self._side.result()
-            return self._sampler(self._side_window(source, left, span, turn), col0, wx, y_top, self.height - 1.0)
+            return self._sampler.side_face(self._side_window(source, left, span, turn), col0, wx, y_top,
+                                           self.height - 1.0)
         front_x, front_y, window = self._side.result()
         if window is None:
             map_x = front_x + np.float32(turn * self.width / 4.0)

@@ -1,9 +1,9 @@
-"""The compiled side-face sampler (_sample.c): how it is built, and how it is loaded.
+"""The compiled face sampler (_sample.c): how it is built, and how it is loaded.
 
 hatch_build.py builds it when the package is installed (``build_library``, loaded by path: it
 needs nothing but the standard library). When no C compiler was there, or the library does not
-load, ``side_face_sampler()`` is None and geometry.py samples every face with OpenCV instead:
-the same faces, to one grey level, about twice as slow on the side faces (README.md).
+load, ``face_sampler()`` is None and geometry.py samples every face with OpenCV instead: the same
+faces, to one grey level, two to three times as slowly (README.md).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "_sample.c"
 #: the interface version _sample.c reports (tourbuilder_sample_abi)
-ABI = 1
+ABI = 2
+#: columns of wrapped source on each side of a cap copy (CAP_PAD in _sample.c)
+CAP_PAD = 3
 
 
 def library_path(folder: Path = HERE) -> Path:
@@ -50,43 +52,67 @@ def build_library(folder: Path = HERE) -> str | None:
     return None
 
 
-class SideFaceSampler:
-    """Calls tourbuilder_sample_side_face (see _sample.c for the arguments)."""
+class FaceSampler:
+    """Calls _sample.c's two samplers (see there for what the arguments mean). ctypes lets go of
+    the GIL during each call, so two faces sample on two cores."""
 
     def __init__(self, library: ctypes.CDLL):
-        self._function = library.tourbuilder_sample_side_face
-        pointer, size = ctypes.c_void_p, ctypes.c_ssize_t
-        self._function.argtypes = [pointer, size, ctypes.c_int, pointer, pointer, pointer, ctypes.c_int,
-                                   ctypes.c_float, pointer, size]
-        self._function.restype = ctypes.c_int
+        pointer, size, integer = ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_int
+        self._side = library.tourbuilder_sample_side_face
+        self._side.argtypes = [pointer, size, integer, pointer, pointer, pointer, integer, ctypes.c_float, pointer, size]
+        self._side.restype = integer
+        self._cap = library.tourbuilder_sample_cap_face
+        self._cap.argtypes = [pointer, size, integer, pointer, pointer, integer, ctypes.c_float, integer, pointer, size]
+        self._cap.restype = integer
 
-    def __call__(self, source, col0, wx, y_top, bottom: float, out=None):
-        """One face from ``source`` (uint8 rows, unit column step): see _sample.c.
-
-        ctypes lets go of the GIL during the call, so two faces sample on two cores."""
+    def side_face(self, source, col0, wx, y_top, bottom: float):
+        """A side face from ``source``, the window of source columns it reads (uint8 rows)."""
         import numpy as np
 
         size = col0.shape[0]
-        if source.dtype != np.uint8 or source.ndim != 2 or source.strides[1] != 1:
-            raise ValueError("the side-face sampler wants one uint8 plane with contiguous rows")
-        if not (col0.dtype == np.int32 and wx.dtype == np.float32 and y_top.dtype == np.float32
-                and wx.shape == (4, size) and y_top.shape == ((size + 1) // 2, size)
-                and all(a.flags.c_contiguous for a in (col0, wx, y_top))):
-            raise ValueError("the side-face tables do not have the sampler's types and shapes")
+        _check_plane(source)
+        _check_tables((col0, np.int32, (size,)), (wx, np.float32, (4, size)), (y_top, np.float32, ((size + 1) // 2, size)))
         if int(col0.min()) < 0 or int(col0.max()) + 4 > source.shape[1]:
             raise ValueError("a face column reads outside the source window")
-        if out is None:
-            out = np.empty((size, size), np.uint8)
-        status = self._function(source.ctypes.data, source.strides[0], source.shape[0], col0.ctypes.data,
-                                wx.ctypes.data, y_top.ctypes.data, size, float(bottom), out.ctypes.data,
-                                out.strides[0])
+        out = np.empty((size, size), np.uint8)
+        status = self._side(source.ctypes.data, source.strides[0], source.shape[0], col0.ctypes.data, wx.ctypes.data,
+                            y_top.ctypes.data, size, float(bottom), out.ctypes.data, out.strides[0])
         if status != 0:
             raise MemoryError("the side-face sampler ran out of memory")
         return out
 
+    def cap_face(self, cap, x_top, y_top, x_mirror: float, flip_rows: bool):
+        """A cap face from ``cap``: the cap's rows padded by CAP_PAD wrapped columns each side
+        (a view with a negative row stride takes them bottom up)."""
+        import numpy as np
+
+        size = x_top.shape[1]
+        _check_plane(cap, any_row_order=True)
+        _check_tables((x_top, np.float32, ((size + 1) // 2, size)), (y_top, np.float32, ((size + 1) // 2, size)))
+        if float(y_top.min()) < 1 or float(y_top.max()) >= cap.shape[0] - 2:
+            raise ValueError("a face row reads outside the cap")
+        out = np.empty((size, size), np.uint8)
+        self._cap(cap.ctypes.data, cap.strides[0], cap.shape[1] - 2 * CAP_PAD, x_top.ctypes.data, y_top.ctypes.data,
+                  size, float(x_mirror), int(flip_rows), out.ctypes.data, out.strides[0])
+        return out
+
+
+def _check_plane(plane, any_row_order: bool = False) -> None:
+    import numpy as np
+
+    rows_ok = plane.strides[0] != 0 if any_row_order else plane.strides[0] > 0
+    if plane.dtype != np.uint8 or plane.ndim != 2 or plane.strides[1] != 1 or not rows_ok:
+        raise ValueError("the face sampler wants one uint8 plane with contiguous rows")
+
+
+def _check_tables(*tables) -> None:
+    for array, dtype, shape in tables:
+        if array.dtype != dtype or array.shape != shape or not array.flags.c_contiguous:
+            raise ValueError("the face tables do not have the sampler's types and shapes")
+
 
 @lru_cache(maxsize=1)
-def side_face_sampler() -> SideFaceSampler | None:
+def face_sampler() -> FaceSampler | None:
     """The compiled sampler, or None when it was not built or does not load."""
     path = library_path()
     if not path.is_file():
@@ -95,7 +121,7 @@ def side_face_sampler() -> SideFaceSampler | None:
         library = ctypes.CDLL(str(path))
         if library.tourbuilder_sample_abi() != ABI:
             return None
-        return SideFaceSampler(library)
+        return FaceSampler(library)
     except (OSError, AttributeError):
         return None
 
@@ -114,4 +140,4 @@ def keys_weights(fraction):
     return np.stack([w0, w1, w2, 1.0 - w0 - w1 - w2])
 
 
-__all__ = ["SideFaceSampler", "build_library", "keys_weights", "library_path", "side_face_sampler"]
+__all__ = ["CAP_PAD", "FaceSampler", "build_library", "face_sampler", "keys_weights", "library_path"]
