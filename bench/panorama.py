@@ -591,7 +591,8 @@ def pipeline_digest() -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted((REPO / "tourbuilder" / "panorama").glob("*.py")) + [REPO / "tourbuilder" / "files.py"]:
+    panorama = REPO / "tourbuilder" / "panorama"
+    for path in sorted(panorama.glob("*.py")) + sorted(panorama.glob("*.c")) + [REPO / "tourbuilder" / "files.py"]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
@@ -611,6 +612,9 @@ def environment() -> dict:
             env[mod] = getattr(module, "__version__", "?")
         except ImportError:
             env[mod] = None
+    # tourbuilder/panorama/native.py: without the compiled sampler OpenCV samples every face
+    library = REPO / "tourbuilder" / "panorama" / "_sample.so"
+    env["face sampler"] = "compiled (_sample.so)" if library.is_file() else "OpenCV (_sample.so not built: make setup)"
     nona = shutil.which("nona")
     if nona:
         try:

@@ -36,7 +36,7 @@ from .planes import PlaneMaps, Planes, chroma_planes, half_size
 FORMAT_VERSION = 1
 #: Which pipeline made the pixels. Part of the cache key: bump it whenever the same photo and
 #: settings would give different bytes, or caches made before (e.g. the shared one folder exports
-#: use) would mix old tiles with new ones. 2: tiles made from JPEG's planes. 3: side faces from
+#: use) would mix old tiles with new ones. 2: tiles made from JPEG's planes. 3: luma faces from
 #: the compiled sampler (native.py), which differs from OpenCV's by up to one grey level.
 PIPELINE_VERSION = 3
 PREVIEW_SIZE = (1024, 512)
@@ -88,7 +88,9 @@ def process(source: str | Path, out: str | Path, settings: PanoramaSettings = Pa
     report = progress or (lambda fraction, stage: None)
     out = Path(out).absolute()
     report(0.0, "reading")
-    with _small_pages(), ThreadPoolExecutor(max_workers=2) as pool, FsyncBehind() as fsync:
+    # The fsync threads outlive the workers: a worker still writing when an error ends the
+    # pipeline early can always hand its file over.
+    with _small_pages(), FsyncBehind() as fsync, ThreadPoolExecutor(max_workers=2) as pool:
         maps: list[PlaneMaps] = []
 
         def start_maps(width: int, height: int) -> None:
