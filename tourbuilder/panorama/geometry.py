@@ -133,18 +133,12 @@ def _top_quadrants(q: "_Quadrant") -> tuple[np.ndarray, np.ndarray]:
     return up_x_q, up_y_q
 
 
-def _top_halves(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The up face's source x and y in its top half (ceil(size / 2), size), float32: the compiled
-    sampler mirrors them for the bottom half."""
-    q = _Quadrant(width, height, size)
-    up_x_q, up_y_q = _top_quadrants(q)
-    half = up_x_q.shape[0]
-    up_x, up_y = np.empty((half, size), np.float32), np.empty((half, size), np.float32)
-    up_x[:, :half], up_y[:, :half] = up_x_q, up_y_q
-    np.subtract(np.float32(2) * q.x_centre, up_x_q[:, ::-1], out=up_x[:, size - half:])  # -yaw
-    up_y[:, size - half:] = up_y_q[:, ::-1]
-    np.clip(up_y, 1.0, height - 2.0, out=up_y)  # see _top_maps
-    return up_x, up_y
+def _top_quadrant_tables(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The up face's source x and y in its top-left quadrant (ceil(size / 2) squared), float32:
+    the compiled sampler mirrors them for the rest of the face."""
+    up_x_q, up_y_q = _top_quadrants(_Quadrant(width, height, size))
+    np.clip(up_y_q, 1.0, height - 2.0, out=up_y_q)  # see _top_maps
+    return up_x_q, up_y_q
 
 
 def _top_maps(width: int, height: int, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -244,7 +238,7 @@ class FaceMaps:
         return up_x, up_y, self._cap_rows(up_y)
 
     def _build_top_native(self) -> tuple[np.ndarray, np.ndarray, int]:
-        up_x, up_y = _top_halves(self.width, self.height, self.size)
+        up_x, up_y = _top_quadrant_tables(self.width, self.height, self.size)
         return up_x, up_y, self._cap_rows(up_y)
 
     def _cap_rows(self, up_y: np.ndarray) -> int:
@@ -258,9 +252,11 @@ class FaceMaps:
             rows = source[:cap_rows] if face == "u" else source[self.height - cap_rows:]
             cap = cv2.copyMakeBorder(rows, 0, 0, CAP_PAD, CAP_PAD, cv2.BORDER_WRAP)
             # the down face is the up face of the bottom rows taken bottom up, written bottom up;
-            # x mirrors across the face's middle row to 2 * x_centre + half a turn
-            return self._sampler.cap_face(cap if face == "u" else cap[::-1], up_x, up_y,
-                                          (self.width - 1.0) + self.width / 2, face == "d")
+            # x mirrors to 2 * x_centre - x across the middle column, and to 2 * x_centre + half a
+            # turn - x across the middle row (see _top_maps)
+            x_centre2 = self.width - 1.0
+            return self._sampler.cap_face(cap if face == "u" else cap[::-1], up_x, up_y, self.size, x_centre2,
+                                          x_centre2 + self.width / 2, face == "d")
         if face in ("u", "d"):
             up_x, up_y, cap_rows = self._top.result()
             if face == "u":

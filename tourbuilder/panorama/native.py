@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "_sample.c"
 #: the interface version _sample.c reports (tourbuilder_sample_abi)
-ABI = 2
+ABI = 3
 #: columns of wrapped source on each side of a cap copy (CAP_PAD in _sample.c)
 CAP_PAD = 3
 
@@ -62,7 +62,8 @@ class FaceSampler:
         self._side.argtypes = [pointer, size, integer, pointer, pointer, pointer, integer, ctypes.c_float, pointer, size]
         self._side.restype = integer
         self._cap = library.tourbuilder_sample_cap_face
-        self._cap.argtypes = [pointer, size, integer, pointer, pointer, integer, ctypes.c_float, integer, pointer, size]
+        self._cap.argtypes = [pointer, size, integer, pointer, pointer, integer, ctypes.c_float, ctypes.c_float, integer,
+                              pointer, size]
         self._cap.restype = integer
 
     def side_face(self, source, col0, wx, y_top, bottom: float):
@@ -81,19 +82,19 @@ class FaceSampler:
             raise MemoryError("the side-face sampler ran out of memory")
         return out
 
-    def cap_face(self, cap, x_top, y_top, x_mirror: float, flip_rows: bool):
+    def cap_face(self, cap, x_quad, y_quad, size: int, x_centre2: float, x_mirror: float, flip_rows: bool):
         """A cap face from ``cap``: the cap's rows padded by CAP_PAD wrapped columns each side
         (a view with a negative row stride takes them bottom up)."""
         import numpy as np
 
-        size = x_top.shape[1]
         _check_plane(cap, any_row_order=True)
-        _check_tables((x_top, np.float32, ((size + 1) // 2, size)), (y_top, np.float32, ((size + 1) // 2, size)))
-        if float(y_top.min()) < 1 or float(y_top.max()) >= cap.shape[0] - 2:
+        half = (size + 1) // 2
+        _check_tables((x_quad, np.float32, (half, half)), (y_quad, np.float32, (half, half)))
+        if float(y_quad.min()) < 1 or float(y_quad.max()) >= cap.shape[0] - 2:
             raise ValueError("a face row reads outside the cap")
         out = np.empty((size, size), np.uint8)
-        self._cap(cap.ctypes.data, cap.strides[0], cap.shape[1] - 2 * CAP_PAD, x_top.ctypes.data, y_top.ctypes.data,
-                  size, float(x_mirror), int(flip_rows), out.ctypes.data, out.strides[0])
+        self._cap(cap.ctypes.data, cap.strides[0], cap.shape[1] - 2 * CAP_PAD, x_quad.ctypes.data, y_quad.ctypes.data,
+                  size, float(x_centre2), float(x_mirror), int(flip_rows), out.ctypes.data, out.strides[0])
         return out
 
 
