@@ -180,7 +180,7 @@ def test_a_large_jpeg_read_as_planes_gives_the_faces_of_a_full_decode(tmp_path):
     plain = read_photo(path)
     assert split.pixels is None and split.luma.shape == (width // 2, width)
     assert plain.pixels is not None and plain.luma is None
-    split_planes = Planes(split.luma, *chroma_planes(split.half_rgb))
+    split_planes = Planes(split.luma, *chroma_planes(split.half_rgb.result()))
     plain_planes = Planes.from_rgb(plain.pixels)
     assert np.abs(split_planes.luma.astype(int) - plain_planes.luma).max() <= 1
     maps = PlaneMaps(width, width // 2, 1280)

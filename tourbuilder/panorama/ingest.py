@@ -41,9 +41,10 @@ class Photo:
     partial: bool
     source_size: tuple[int, int]
     gps: bytes | None  # the EXIF GPS block, kept only to be re-embedded on purpose
-    #: a JPEG read the fast way: its luma plane (height, width) and an RGB copy at half size
+    #: a JPEG read the fast way: its luma plane (height, width), and an RGB copy at half size
+    #: still being decoded on the pool (its result, or a PanoramaError if the data is damaged)
     luma: np.ndarray | None = None
-    half_rgb: np.ndarray | None = None
+    half_rgb: Future | None = None
 
     @property
     def width(self) -> int:
@@ -51,7 +52,7 @@ class Photo:
         return (self.pixels if self.pixels is not None else self.luma).shape[1]
 
 
-#: A JPEG at least this wide is decoded as luma plus a half-size copy (see _decode_split): the
+#: A JPEG at least this wide is decoded as luma plus a half-size copy (see _decode_luma): the
 #: half-size copy is then large enough for the 2048-wide picture the preview comes from.
 SPLIT_DECODE_MIN_WIDTH = 4096
 
@@ -85,13 +86,11 @@ def decode_photo(data: bytes, name: str, on_size: Callable[[int, int], None] | N
     if (pool is not None and orientation == 1 and not gpano.is_partial and width >= SPLIT_DECODE_MIN_WIDTH
             and header.format in ("JPEG", "MPO") and header.mode in ("RGB", "L", "YCbCr")):
         # The half-size copy goes on the pool first, ahead of whatever on_size starts there.
-        half = pool.submit(simplejpeg.decode_jpeg, data, colorspace="RGB", strict=True, min_factor=2,
-                           min_width=(width + 1) // 2, min_height=(height + 1) // 2)
+        half = pool.submit(_decode_half, data, name, width, height)
         if on_size:
             on_size(width, height)
-        luma, half_rgb = _decode_split(data, name, half)
         return Photo(pixels=None, gpano=gpano, partial=False, source_size=(width, height), gps=gps,
-                     luma=luma, half_rgb=half_rgb)
+                     luma=_decode_luma(data, name), half_rgb=half)
     if on_size:
         on_size(*_canvas_size(width, height, gpano))
     pixels = _decode(header, data, name)
@@ -178,24 +177,31 @@ def _decode(header: Image.Image, data: bytes, name: str) -> np.ndarray:
         raise _damaged(name, exc) from None
 
 
-def _decode_split(data: bytes, name: str, half: Future) -> tuple[np.ndarray, np.ndarray]:
-    """The JPEG's luma at full size, decoded here while ``half`` (its RGB at half size) decodes
-    on the pool: two cores at once.
+# A JPEG read as planes is decoded twice at once, on two cores: its luma at full size
+# (_decode_luma) and the whole photo in RGB at half size (_decode_half). That is all the pipeline
+# needs (its tiles keep chroma at half size), and it is faster than one full RGB decode: luma
+# alone skips the chroma's inverse DCT, colour conversion and upsampling, and libjpeg-turbo
+# makes the half-size copy by scaling inside the DCT. The pipeline starts on the luma while the
+# half-size copy is still decoding.
 
-    That is all the pipeline needs (its tiles keep chroma at half size), and it is faster than
-    one full RGB decode: luma alone skips the chroma's inverse DCT, colour conversion and
-    upsampling, and libjpeg-turbo makes the half-size copy by scaling inside the DCT.
-    """
+def _decode_luma(data: bytes, name: str) -> np.ndarray:
     try:
         luma = simplejpeg.decode_jpeg(data, colorspace="GRAY", strict=True)
-        half_rgb = half.result()
     except (ValueError, OSError) as exc:
         raise _damaged(name, exc) from None
-    height, width = luma.shape[:2]
+    return luma.reshape(luma.shape[:2])
+
+
+def _decode_half(data: bytes, name: str, width: int, height: int) -> np.ndarray:
     half_size = ((height + 1) // 2, (width + 1) // 2)
+    try:
+        half_rgb = simplejpeg.decode_jpeg(data, colorspace="RGB", strict=True, min_factor=2,
+                                          min_width=half_size[1], min_height=half_size[0])
+    except (ValueError, OSError) as exc:
+        raise _damaged(name, exc) from None
     if half_rgb.shape[:2] != half_size:  # not expected of libjpeg-turbo; keep the geometry exact anyway
         half_rgb = cv2.resize(half_rgb, half_size[::-1], interpolation=cv2.INTER_AREA)
-    return luma.reshape(luma.shape[:2]), half_rgb
+    return half_rgb
 
 
 def _damaged(name: str, exc: Exception) -> PanoramaError:

@@ -5,9 +5,9 @@ Stages: read (ingest.py) -> JPEG's colour planes (planes.py) -> the top level's 
 Everything is written into a staging folder, fsynced as it is written, and moved into place at
 the end.
 
-Two workers do it all, as soon as what each piece needs is there: a face remaps its luma
-while the chroma planes are still being made, and the small pictures come last, filling the
-gap while the last face finishes.
+Two workers do it all, as soon as what each piece needs is there: the faces remap their luma
+while this thread makes the chroma planes (from a half-size copy that may still be decoding),
+and the small pictures come last, filling the gap while the last face finishes.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ PREVIEW_SIZE = (1024, 512)
 PREVIEW_BUDGET = 120 * 1024
 PLACEHOLDER_SIZE = (32, 16)
 THUMBNAIL_SIZE = (480, 270)
+#: how many faces' luma is sampled ahead of the tiles being made (_render)
+LUMA_LEAD = 2
 TILE_FORMATS = ("jpg", "webp")
 
 Progress = Callable[[float, str], None]
@@ -180,10 +182,12 @@ def _render(photo: Photo, maps: PlaneMaps, sha256: str, settings: PanoramaSettin
         fsync.add(path)
         written.append(name)
 
-    def face_job(face: str) -> None:
-        """Remap, downscale and encode one face: a whole unit of work for one core."""
-        face_luma = maps.luma.remap(luma, face)
-        cb, cr, _view = chroma.result()  # made by the other worker meanwhile
+    lumas: dict[str, Future] = {}
+
+    def finish_face(face: str) -> None:
+        """Chroma, lower levels and tiles of a face whose luma is sampled (or being sampled)."""
+        face_luma = lumas.pop(face).result()
+        cb, cr, _view = chroma.result()  # made meanwhile by the thread that started the workers
         image = Planes(face_luma, maps.chroma.remap(cb, face), maps.chroma.remap(cr, face))
         for level in range(len(sizes) - 1, -1, -1):
             if image.luma.shape[0] != sizes[level]:
@@ -205,14 +209,27 @@ def _render(photo: Photo, maps: PlaneMaps, sha256: str, settings: PanoramaSettin
             simplejpeg.encode_jpeg(placeholder, quality=40, colorspace="RGB", colorsubsampling="420")).decode()
 
     # Two workers and OpenCV itself on one thread: both cores stay busy with no
-    # oversubscription (OpenCV and libjpeg-turbo release the GIL). The chroma job is queued
-    # first, so whatever waits for it is never waiting for a job still in the queue.
+    # oversubscription (OpenCV and libjpeg-turbo release the GIL). The chroma planes are made
+    # here, not on the pool, so a face that waits for them never waits for a queued job.
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
     try:
-        luma, chroma = _start_planes(photo, pool)
-        jobs = [pool.submit(face_job, face) for face in FACES]
+        luma, make_chroma = _planes(photo)
+        chroma: Future = Future()
+        # Each face's luma is queued two faces ahead of its tiles: a worker that would wait for
+        # the chroma planes (or the half-size decode under them) samples the next luma instead.
+        jobs = []
+        for number, face in enumerate(FACES):
+            lumas[face] = pool.submit(maps.luma.remap, luma, face)
+            if number >= LUMA_LEAD:
+                jobs.append(pool.submit(finish_face, FACES[number - LUMA_LEAD]))
+        jobs += [pool.submit(finish_face, face) for face in FACES[len(FACES) - LUMA_LEAD:]]
         small = pool.submit(small_job)
+        try:
+            chroma.set_result(make_chroma())
+        except BaseException as exc:  # e.g. the half-size decode found the data damaged
+            chroma.set_exception(exc)
+            raise
         for number, job in enumerate(jobs, start=1):
             job.result()
             report(0.1 + 0.85 * number / len(jobs), f"face {FACES[number - 1]}")
@@ -253,23 +270,23 @@ def _redraw_thumbnail(folder: Path, manifest: dict, view: tuple[float, float, fl
     return manifest
 
 
-def _start_planes(photo: Photo, pool: ThreadPoolExecutor) -> tuple[np.ndarray, Future]:
-    """The photo's luma plane now, and (Cb, Cr, view) to come from the pool: its chroma planes
-    and an RGB copy at most 2048 wide for the small pictures.
+def _planes(photo: Photo) -> tuple[np.ndarray, Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """The photo's luma plane now, and how to make (Cb, Cr, view): its chroma planes and an RGB
+    copy at most 2048 wide for the small pictures.
 
-    A JPEG read as planes (ingest.py) comes with its luma and half-size copy; otherwise the luma
-    is made here while the pool halves the RGB photo. The photo's arrays are let go of: from
-    here on the planes hold all there is (and half the memory).
+    A JPEG read as planes (ingest.py) comes with its luma and a half-size copy still decoding;
+    otherwise both are made from the RGB photo. The photo's arrays are let go of: from here on
+    the planes hold all there is (and half the memory).
     """
-    rgb = photo.pixels
+    rgb, half = photo.pixels, photo.half_rgb
     if rgb is None:
-        luma, half_rgb = photo.luma, photo.half_rgb
-        chroma = pool.submit(_chroma_and_view, half_rgb, None)
+        luma = photo.luma
+        make_chroma = lambda: _chroma_and_view(half.result(), None)  # noqa: E731
     else:
-        chroma = pool.submit(lambda: _chroma_and_view(half_size(rgb), rgb))
         luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        make_chroma = lambda: _chroma_and_view(half_size(rgb), rgb)  # noqa: E731
     photo.pixels = photo.luma = photo.half_rgb = None
-    return luma, chroma
+    return luma, make_chroma
 
 
 def _chroma_and_view(half_rgb: np.ndarray, rgb: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
