@@ -510,11 +510,11 @@ def fit(xs: list[float], ys: list[float]) -> tuple[float, float] | None:
 
 
 def report(results: list[dict], quality: dict | None, args) -> tuple[list[dict], dict]:
-    bounds = []
+    bounds, context = [], []
 
-    def bound(name, value, limit, kind):
+    def bound(name, value, limit, kind, enforced=True):
         ok = None if value is None else (value <= limit if kind == "max" else value >= limit)
-        bounds.append({"name": name, "value": value, "limit": limit, "kind": kind, "ok": ok})
+        (bounds if enforced else context).append({"name": name, "value": value, "limit": limit, "kind": kind, "ok": ok})
 
     log("\n== time and memory: median wall seconds of whole processes, peak RSS (MB = 10^6 bytes) ==")
     head = (f"{'width':>6} {'MP':>5}  {'method':<22} {'wall s':>7} {'runs':<20} {'in-proc s':>9} {'cpu s':>6} "
@@ -545,10 +545,13 @@ def report(results: list[dict], quality: dict | None, args) -> tuple[list[dict],
                 r["py360/ours"] = ms["py360"]["wall_s"] / ours
             if "pannellum" in ms:
                 r["generate.py/ours"] = ms["pannellum"]["wall_s"] / ours
-            bound(f"ours/floor at {w}", r.get("ours/floor"), MAX_OURS_OVER_FLOOR, "max")
-            bound(f"py360convert/ours at {w}", r.get("py360/ours"), MIN_PY360_OVER_OURS, "min")
+            # The issue's ratio bounds are for the 8192x4096 photo; other widths are reported
+            # against the same limits for context (how the ratios grow), not enforced.
+            main = w == MAIN_WIDTH
+            bound(f"ours/floor at {w}", r.get("ours/floor"), MAX_OURS_OVER_FLOOR, "max", main)
+            bound(f"py360convert/ours at {w}", r.get("py360/ours"), MIN_PY360_OVER_OURS, "min", main)
             if "pannellum" in ms or not args.skip_pannellum:
-                bound(f"generate.py/ours at {w}", r.get("generate.py/ours"), MIN_GENERATE_OVER_OURS, "min")
+                bound(f"generate.py/ours at {w}", r.get("generate.py/ours"), MIN_GENERATE_OVER_OURS, "min", main)
             if w in MAX_RSS_MB:
                 bound(f"peak RSS of ours at {w} (MB)", ms["ours"]["peak_rss_mb"], MAX_RSS_MB[w], "max")
         ratios[w] = r
@@ -577,13 +580,19 @@ def report(results: list[dict], quality: dict | None, args) -> tuple[list[dict],
             bound(f"PSNR of face {face} at {quality['width']} (dB)", ours_row.get(face) if ours_row else None,
                   MIN_FACE_PSNR_DB, "min")
 
+    def show(items, failed_word):
+        for b in items:
+            state = "not measured" if b["ok"] is None else ("ok" if b["ok"] else failed_word)
+            value = "-" if b["value"] is None else f"{b['value']:.2f}"
+            sign = "<=" if b["kind"] == "max" else ">="
+            log(f"  {state:<12} {b['name']:<34} {value:>9} {sign} {b['limit']}")
+
     log("\n== bounds ==")
-    for b in bounds:
-        state = "not measured" if b["ok"] is None else ("ok" if b["ok"] else "FAILED")
-        value = "-" if b["value"] is None else f"{b['value']:.2f}"
-        sign = "<=" if b["kind"] == "max" else ">="
-        log(f"  {state:<12} {b['name']:<34} {value:>9} {sign} {b['limit']}")
-    return bounds, {"ratios": ratios, "growth": growth}
+    show(bounds, "FAILED")
+    if context:
+        log(f"\n== the ratio bounds at the other widths, for context (the issue sets them for {MAIN_WIDTH} wide) ==")
+        show(context, "above")
+    return bounds, {"ratios": ratios, "growth": growth, "context": context}
 
 
 def pipeline_digest() -> str:
