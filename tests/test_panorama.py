@@ -165,6 +165,29 @@ def test_the_compiled_sampler_is_built_and_agrees_with_opencv():
         assert difference.max() <= 1 and (difference > 0).mean() < 0.05, face
 
 
+def test_the_compiled_samplers_portable_code_gives_the_same_faces():
+    """Without AVX2 (other CPUs) the sampler runs its plain C loops: the same faces, to rounding.
+    (Slower than OpenCV there, so the pipeline then uses OpenCV unless told otherwise.)"""
+    import cv2
+
+    from tourbuilder.panorama.geometry import FaceMaps
+    from tourbuilder.panorama.native import face_sampler
+
+    width, size = 2048, 509  # an odd face: mirrored middle row and column, spans of any length
+    source = cv2.cvtColor(smooth_equirect(width, seed=13), cv2.COLOR_RGB2GRAY)
+    source = source ^ (np.arange(width, dtype=np.uint8)[None, :] & 7)
+    maps, sampler = FaceMaps(width, width // 2, size, native=True), face_sampler()
+    simd = {face: maps.remap(source, face) for face in FACES}
+    previous = sampler.allow_simd(False)
+    try:
+        assert not sampler.simd and not FaceMaps(width, width // 2, size).native
+        for face in FACES:
+            difference = np.abs(maps.remap(source, face).astype(int) - simd[face])
+            assert difference.max() <= 1 and (difference > 0).mean() < 0.001, face
+    finally:
+        sampler.allow_simd(previous)
+
+
 def test_a_large_jpeg_read_as_planes_gives_the_faces_of_a_full_decode(tmp_path):
     """The fast read (luma plus a half-size copy, ingest._decode_split) against a plain RGB decode
     of the same photo turned into planes: the same tiles, up to rounding."""

@@ -33,7 +33,29 @@
 #define A (-0.75f)
 
 /* The interface version: native.py refuses a library that does not say the number it expects. */
-int tourbuilder_sample_abi(void) { return 3; }
+int tourbuilder_sample_abi(void) { return 4; }
+
+/* Whether the AVX2 code may be used where the CPU has it (the tests turn it off to check the
+ * portable code that other CPUs run). Returns the previous setting. */
+static int simd_allowed = 1;
+int tourbuilder_sample_allow_simd(int allowed) {
+    int previous = simd_allowed;
+    simd_allowed = allowed;
+    return previous;
+}
+
+static int use_avx2(void) {
+#ifdef HAVE_X86
+    __builtin_cpu_init();
+    return simd_allowed && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+/* Whether the samplers run their AVX2 code (without it they are slower than OpenCV, and
+ * geometry.py uses OpenCV unless told otherwise). */
+int tourbuilder_sample_simd(void) { return use_avx2(); }
 
 static inline void keys_weights(float f, float w[4]) {
     float t1 = f + 1.0f, u = 1.0f - f;
@@ -138,8 +160,7 @@ int tourbuilder_sample_side_face(const uint8_t *src, ptrdiff_t src_stride, int s
     void (*rows_fn)(const uint8_t *, const int32_t *, const float *const[4], float *, int) = rows_scalar;
     void (*columns_fn)(const float *, const float *, float, float, int, int, uint8_t *, int) = columns_scalar;
 #ifdef HAVE_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    if (use_avx2()) {
         rows_fn = rows_avx2;
         columns_fn = columns_avx2;
     }
@@ -286,8 +307,7 @@ int tourbuilder_sample_cap_face(const uint8_t *cap, ptrdiff_t stride, int width,
     void (*span_fn)(const uint8_t *, ptrdiff_t, const float *, const float *, float, float, float, uint8_t *, int, int) =
         cap_span_scalar;
 #ifdef HAVE_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) span_fn = cap_span_avx2;
+    if (use_avx2()) span_fn = cap_span_avx2;
 #endif
     int h = (size + 1) / 2;
     float w = (float)width;

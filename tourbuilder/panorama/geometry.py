@@ -190,12 +190,14 @@ class FaceMaps:
 
     def __init__(self, width: int, height: int, size: int, interpolation: int = cv2.INTER_CUBIC,
                  executor: Executor | None = None, native: bool | None = None):
-        """``native``: sample with the compiled sampler (native.py). None: when it is built and
-        the faces are cubic; True: insist (ValueError if it cannot be)."""
+        """``native``: sample with the compiled sampler (native.py). None: when it is built, runs
+        its AVX2 code (its plain C is slower than OpenCV) and the faces are cubic; True: insist
+        (ValueError if it cannot be)."""
         self.width, self.height, self.size = width, height, size
         self.interpolation = interpolation
         sampler = face_sampler() if native is not False else None
-        usable = sampler is not None and interpolation == cv2.INTER_CUBIC and width % 4 == 0
+        usable = (sampler is not None and interpolation == cv2.INTER_CUBIC and width % 4 == 0
+                  and (native or sampler.simd))
         if native and not usable:
             raise ValueError("the compiled face sampler is not built, or cannot sample these faces "
                              "(cubic faces of a source whose width is a multiple of 4)")

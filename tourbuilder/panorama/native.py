@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "_sample.c"
 #: the interface version _sample.c reports (tourbuilder_sample_abi)
-ABI = 3
+ABI = 4
 #: columns of wrapped source on each side of a cap copy (CAP_PAD in _sample.c)
 CAP_PAD = 3
 
@@ -65,6 +65,21 @@ class FaceSampler:
         self._cap.argtypes = [pointer, size, integer, pointer, pointer, integer, ctypes.c_float, ctypes.c_float, integer,
                               pointer, size]
         self._cap.restype = integer
+        self._allow_simd = library.tourbuilder_sample_allow_simd
+        self._allow_simd.argtypes = [integer]
+        self._allow_simd.restype = integer
+        self._simd = library.tourbuilder_sample_simd
+        self._simd.restype = integer
+
+    @property
+    def simd(self) -> bool:
+        """Whether the library runs its AVX2 code: only then is it faster than OpenCV."""
+        return bool(self._simd())
+
+    def allow_simd(self, allowed: bool) -> bool:
+        """Let the library use its AVX2 code where the CPU has it (the default), or not: the
+        portable code is what other CPUs run. Returns the previous setting."""
+        return bool(self._allow_simd(int(allowed)))
 
     def side_face(self, source, col0, wx, y_top, bottom: float):
         """A side face from ``source``, the window of source columns it reads (uint8 rows)."""
