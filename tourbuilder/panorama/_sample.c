@@ -70,6 +70,41 @@ static inline uint8_t to_u8(float v) {
     return (uint8_t)(int)(v + 0.5f);
 }
 
+#ifdef HAVE_X86
+/* keys_weights for 8 fractions at once, with the same arithmetic (so the AVX2 loops and their
+ * scalar tails agree). */
+__attribute__((target("avx2,fma")))
+static inline void keys_weights8(__m256 f, __m256 w[4]) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    const __m256 a = _mm256_set1_ps(A), a5 = _mm256_set1_ps(5.0f * A), a8 = _mm256_set1_ps(8.0f * A);
+    const __m256 a4 = _mm256_set1_ps(4.0f * A), a2 = _mm256_set1_ps(A + 2.0f), a3 = _mm256_set1_ps(A + 3.0f);
+    __m256 t1 = _mm256_add_ps(f, one), u = _mm256_sub_ps(one, f);
+    w[0] = _mm256_sub_ps(_mm256_mul_ps(_mm256_fmadd_ps(_mm256_fmsub_ps(a, t1, a5), t1, a8), t1), a4);
+    w[1] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, f, a3), f), f, one);
+    w[2] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, u, a3), u), u, one);
+    w[3] = _mm256_sub_ps(_mm256_sub_ps(_mm256_sub_ps(one, w[0]), w[1]), w[2]);
+}
+
+/* sum_k w[k] * byte k of each lane's 32 bits: the 4 taps one gather brought. */
+__attribute__((target("avx2,fma")))
+static inline __m256 weigh_taps8(__m256i taps, const __m256 w[4]) {
+    const __m256i low_byte = _mm256_set1_epi32(0xff);
+    __m256 v = _mm256_mul_ps(w[0], _mm256_cvtepi32_ps(_mm256_and_si256(taps, low_byte)));
+    v = _mm256_fmadd_ps(w[1], _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 8), low_byte)), v);
+    v = _mm256_fmadd_ps(w[2], _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 16), low_byte)), v);
+    return _mm256_fmadd_ps(w[3], _mm256_cvtepi32_ps(_mm256_srli_epi32(taps, 24)), v);
+}
+
+/* to_u8 for 8 values, in the low 8 bytes. */
+__attribute__((target("avx2,fma")))
+static inline __m128i to_u8x8(__m256 v) {
+    v = _mm256_min_ps(_mm256_max_ps(v, _mm256_setzero_ps()), _mm256_set1_ps(255.0f));
+    __m256i q = _mm256_cvttps_epi32(_mm256_add_ps(v, _mm256_set1_ps(0.5f)));
+    __m128i q16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    return _mm_packus_epi16(q16, q16);
+}
+#endif
+
 /* Pass 1, one source row: t[jj] = sum_k w_k[jj] * row[cidx[jj] + k]. */
 static void rows_scalar(const uint8_t *row, const int32_t *cidx, const float *const w[4], float *t, int n) {
     for (int jj = 0; jj < n; jj++) {
@@ -94,18 +129,13 @@ static void columns_scalar(const float *T, const float *yq, float base, float si
 #ifdef HAVE_X86
 __attribute__((target("avx2,fma")))
 static void rows_avx2(const uint8_t *row, const int32_t *cidx, const float *const w[4], float *t, int n) {
-    const __m256i low_byte = _mm256_set1_epi32(0xff);
     int jj = 0;
     for (; jj + 8 <= n; jj += 8) {
         /* one 32-bit gather brings the 4 taps of each of 8 columns */
         __m256i taps = _mm256_i32gather_epi32((const int *)row, _mm256_loadu_si256((const __m256i *)(cidx + jj)), 1);
-        __m256 v = _mm256_mul_ps(_mm256_loadu_ps(w[0] + jj), _mm256_cvtepi32_ps(_mm256_and_si256(taps, low_byte)));
-        v = _mm256_fmadd_ps(_mm256_loadu_ps(w[1] + jj),
-                            _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 8), low_byte)), v);
-        v = _mm256_fmadd_ps(_mm256_loadu_ps(w[2] + jj),
-                            _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 16), low_byte)), v);
-        v = _mm256_fmadd_ps(_mm256_loadu_ps(w[3] + jj), _mm256_cvtepi32_ps(_mm256_srli_epi32(taps, 24)), v);
-        _mm256_storeu_ps(t + jj, v);
+        const __m256 weights[4] = {_mm256_loadu_ps(w[0] + jj), _mm256_loadu_ps(w[1] + jj), _mm256_loadu_ps(w[2] + jj),
+                                   _mm256_loadu_ps(w[3] + jj)};
+        _mm256_storeu_ps(t + jj, weigh_taps8(taps, weights));
     }
     const float *const rest[4] = {w[0] + jj, w[1] + jj, w[2] + jj, w[3] + jj};
     rows_scalar(row, cidx + jj, rest, t + jj, n - jj);
@@ -114,10 +144,7 @@ static void rows_avx2(const uint8_t *row, const int32_t *cidx, const float *cons
 __attribute__((target("avx2,fma")))
 static void columns_avx2(const float *T, const float *yq, float base, float sign, int rmin, int rows,
                          uint8_t *out, int n) {
-    const __m256 vbase = _mm256_set1_ps(base), vsign = _mm256_set1_ps(sign), one = _mm256_set1_ps(1.0f);
-    const __m256 a = _mm256_set1_ps(A), a5 = _mm256_set1_ps(5.0f * A), a8 = _mm256_set1_ps(8.0f * A);
-    const __m256 a4 = _mm256_set1_ps(4.0f * A), a2 = _mm256_set1_ps(A + 2.0f), a3 = _mm256_set1_ps(A + 3.0f);
-    const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps(255.0f), half = _mm256_set1_ps(0.5f);
+    const __m256 vbase = _mm256_set1_ps(base), vsign = _mm256_set1_ps(sign);
     const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), strip = _mm256_set1_epi32(STRIP);
     const __m256i first = _mm256_setzero_si256(), last = _mm256_set1_epi32(rows - 4);
     const __m256i offset = _mm256_set1_epi32(1 + rmin);
@@ -128,18 +155,13 @@ static void columns_avx2(const float *T, const float *yq, float base, float sign
         __m256i iy = _mm256_sub_epi32(_mm256_cvttps_epi32(fl), offset);
         iy = _mm256_min_epi32(_mm256_max_epi32(iy, first), last);
         __m256i idx = _mm256_add_epi32(_mm256_mullo_epi32(iy, strip), _mm256_add_epi32(lanes, _mm256_set1_epi32(jj)));
-        __m256 t1 = _mm256_add_ps(f, one), u = _mm256_sub_ps(one, f);
-        __m256 w0 = _mm256_sub_ps(_mm256_mul_ps(_mm256_fmadd_ps(_mm256_fmsub_ps(a, t1, a5), t1, a8), t1), a4);
-        __m256 w1 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, f, a3), f), f, one);
-        __m256 w2 = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, u, a3), u), u, one);
-        __m256 w3 = _mm256_sub_ps(_mm256_sub_ps(_mm256_sub_ps(one, w0), w1), w2);
-        __m256 v = _mm256_mul_ps(w0, _mm256_i32gather_ps(T, idx, 4));
-        v = _mm256_fmadd_ps(w1, _mm256_i32gather_ps(T + STRIP, idx, 4), v);
-        v = _mm256_fmadd_ps(w2, _mm256_i32gather_ps(T + 2 * STRIP, idx, 4), v);
-        v = _mm256_fmadd_ps(w3, _mm256_i32gather_ps(T + 3 * STRIP, idx, 4), v);
-        __m256i q = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_min_ps(_mm256_max_ps(v, zero), top), half));
-        __m128i q16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-        _mm_storel_epi64((__m128i *)(out + jj), _mm_packus_epi16(q16, q16));
+        __m256 w[4];
+        keys_weights8(f, w);
+        __m256 v = _mm256_mul_ps(w[0], _mm256_i32gather_ps(T, idx, 4));
+        v = _mm256_fmadd_ps(w[1], _mm256_i32gather_ps(T + STRIP, idx, 4), v);
+        v = _mm256_fmadd_ps(w[2], _mm256_i32gather_ps(T + 2 * STRIP, idx, 4), v);
+        v = _mm256_fmadd_ps(w[3], _mm256_i32gather_ps(T + 3 * STRIP, idx, 4), v);
+        _mm_storel_epi64((__m128i *)(out + jj), to_u8x8(v));
     }
     columns_scalar(T + jj, yq + jj, base, sign, rmin, rows, out + jj, n - jj);
 }
@@ -234,28 +256,11 @@ static void cap_span_scalar(const uint8_t *cap, ptrdiff_t stride, const float *x
 
 #ifdef HAVE_X86
 __attribute__((target("avx2,fma")))
-static inline __m256 keys_vec(__m256 f, int k) {
-    const __m256 one = _mm256_set1_ps(1.0f);
-    const __m256 a = _mm256_set1_ps(A), a5 = _mm256_set1_ps(5.0f * A), a8 = _mm256_set1_ps(8.0f * A);
-    const __m256 a4 = _mm256_set1_ps(4.0f * A), a2 = _mm256_set1_ps(A + 2.0f), a3 = _mm256_set1_ps(A + 3.0f);
-    if (k == 0) {
-        __m256 t1 = _mm256_add_ps(f, one);
-        return _mm256_sub_ps(_mm256_mul_ps(_mm256_fmadd_ps(_mm256_fmsub_ps(a, t1, a5), t1, a8), t1), a4);
-    }
-    if (k == 1) return _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, f, a3), f), f, one);
-    __m256 u = _mm256_sub_ps(one, f);
-    if (k == 2) return _mm256_fmadd_ps(_mm256_mul_ps(_mm256_fmsub_ps(a2, u, a3), u), u, one);
-    __m256 u1 = _mm256_add_ps(u, one);  /* tap 3 sits 2 - f away */
-    return _mm256_sub_ps(_mm256_mul_ps(_mm256_fmadd_ps(_mm256_fmsub_ps(a, u1, a5), u1, a8), u1), a4);
-}
-
-__attribute__((target("avx2,fma")))
 static void cap_span_avx2(const uint8_t *cap, ptrdiff_t stride, const float *xs, const float *ys, float x_scale,
                           float x_offset, float width, uint8_t *out, int reversed, int n) {
     const __m256 vscale = _mm256_set1_ps(x_scale), voffset = _mm256_set1_ps(x_offset);
     const __m256 vwidth = _mm256_set1_ps(width), inv = _mm256_set1_ps(1.0f / width);
-    const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps(255.0f), half = _mm256_set1_ps(0.5f);
-    const __m256i low_byte = _mm256_set1_epi32(0xff), vstride = _mm256_set1_epi32((int)stride);
+    const __m256i vstride = _mm256_set1_epi32((int)stride);
     const __m128i reverse8 = _mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15);
     int k = 0;
     for (; k + 8 <= n; k += 8) {
@@ -266,20 +271,16 @@ static void cap_span_avx2(const uint8_t *cap, ptrdiff_t stride, const float *xs,
         __m256 tx = _mm256_sub_ps(x, fx), ty = _mm256_sub_ps(y, fy);
         __m256i base = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_sub_epi32(_mm256_cvttps_epi32(fy), _mm256_set1_epi32(1)), vstride),
                                         _mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(CAP_PAD - 1)));
-        __m256 wx0 = keys_vec(tx, 0), wx1 = keys_vec(tx, 1), wx2 = keys_vec(tx, 2), wx3 = keys_vec(tx, 3);
+        __m256 wx[4], wy[4];
+        keys_weights8(tx, wx);
+        keys_weights8(ty, wy);
         __m256 v = _mm256_setzero_ps();
         for (int r = 0; r < 4; r++) {
             __m256i taps = _mm256_i32gather_epi32((const int *)cap, base, 1);  /* 4 bytes: one tap row */
-            __m256 h = _mm256_mul_ps(wx0, _mm256_cvtepi32_ps(_mm256_and_si256(taps, low_byte)));
-            h = _mm256_fmadd_ps(wx1, _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 8), low_byte)), h);
-            h = _mm256_fmadd_ps(wx2, _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(taps, 16), low_byte)), h);
-            h = _mm256_fmadd_ps(wx3, _mm256_cvtepi32_ps(_mm256_srli_epi32(taps, 24)), h);
-            v = _mm256_fmadd_ps(keys_vec(ty, r), h, v);
+            v = _mm256_fmadd_ps(wy[r], weigh_taps8(taps, wx), v);
             base = _mm256_add_epi32(base, vstride);
         }
-        __m256i q = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_min_ps(_mm256_max_ps(v, zero), top), half));
-        __m128i q16 = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-        __m128i q8 = _mm_packus_epi16(q16, q16);
+        __m128i q8 = to_u8x8(v);
         if (reversed)
             _mm_storel_epi64((__m128i *)(out - k - 7), _mm_shuffle_epi8(q8, reverse8));
         else

@@ -37,8 +37,9 @@ FORMAT_VERSION = 1
 #: Which pipeline made the pixels. Part of the cache key: bump it whenever the same photo and
 #: settings would give different bytes, or caches made before (e.g. the shared one folder exports
 #: use) would mix old tiles with new ones. 2: tiles made from JPEG's planes. 3: luma faces from
-#: the compiled sampler (native.py), which differs from OpenCV's by up to one grey level.
-PIPELINE_VERSION = 3
+#: the compiled sampler (native.py), which differs from OpenCV's by up to one grey level. 4: its
+#: AVX2 cap faces weigh taps as its scalar code does (one grey level in ~150 pixels of a face).
+PIPELINE_VERSION = 4
 PREVIEW_SIZE = (1024, 512)
 PREVIEW_BUDGET = 120 * 1024
 PLACEHOLDER_SIZE = (32, 16)
