@@ -41,7 +41,7 @@ def test_the_wheel_ships_built_files_and_the_demo_but_no_sources(wheel):
         assert required in names, required
     assert not any(n.startswith(("web/", "tourbuilder/web/")) or "node_modules" in n for n in names)
     assert not any(n.endswith((".mjs", ".ts")) or "/src/player/" in n for n in names)
-    assert "tourbuilder/panorama/_sample.so" in names  # the compiled side-face sampler, built for this platform
+    assert "tourbuilder/panorama/_sample.so" in names  # the compiled face sampler, built for this platform
     assert "tourbuilder/panorama/_sample.c" not in names
     assert not wheel.name.endswith("-none-any.whl")
 

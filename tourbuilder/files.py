@@ -94,17 +94,19 @@ def atomic_copy(source: str | os.PathLike, final: str | os.PathLike) -> None:
         shutil.copyfileobj(data, out, 1 << 20)
 
 
-def fsync_tree(folder: str | os.PathLike) -> None:
+def fsync_tree(folder: str | os.PathLike, files: bool = True) -> None:
     """fsync every file and folder under ``folder`` (before renaming a staged folder into place,
     so a power cut cannot leave empty files under final names). On many threads: the file system
-    then commits them together (237 panorama tiles: 0.05 s instead of 0.4 s one by one)."""
+    then commits them together (237 panorama tiles: 0.05 s instead of 0.4 s one by one).
+    ``files=False``: the folders only (the files were fsynced as they were written)."""
     from concurrent.futures import ThreadPoolExecutor
 
     paths: list[str] = []
     folders: list[str] = []
     for root, _dirs, names in os.walk(folder):
         folders.append(root)
-        paths.extend(os.path.join(root, name) for name in names if not os.path.islink(os.path.join(root, name)))
+        if files:
+            paths.extend(os.path.join(root, name) for name in names if not os.path.islink(os.path.join(root, name)))
     if len(paths) < 8:
         for path in paths:
             _fsync_file(path)
@@ -161,11 +163,7 @@ def replace_folder(stage: str | os.PathLike, out: str | os.PathLike, files_synce
     folder, nothing, or the new one. ``files_synced``: every file in ``stage`` is already on
     disk (FsyncBehind), so only the folders are fsynced here."""
     stage, out = Path(stage), Path(out)
-    if files_synced:
-        for root, _dirs, _names in os.walk(stage):
-            fsync_folder(root)
-    else:
-        fsync_tree(stage)
+    fsync_tree(stage, files=not files_synced)
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}{OLD_MARK}{os.getpid()}")

@@ -3,7 +3,8 @@
 The four side faces share one table shifted by a quarter turn, and the bottom face is the top
 face mirrored, so only two tables are computed per (source size, face size), each from one
 quadrant. Cubic faces (the luma's) are sampled by the compiled sampler (native.py) when it is
-built, from the top halves of those tables; OpenCV's cv2.remap samples the rest.
+built, from a column table and the top half of the rows table (side faces) or from one quadrant
+(up and down); OpenCV's cv2.remap samples the rest.
 """
 
 from __future__ import annotations
